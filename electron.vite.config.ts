@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import vue from '@vitejs/plugin-vue';
+
+// Main and its worker threads are plain Node entries; the preload must be CommonJS to run sandboxed.
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rolldownOptions: {
+        input: {
+          index: resolve('src-main/index.ts'),
+          'mining-worker': resolve('src-main/mining/worker.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rolldownOptions: {
+        input: { index: resolve('src-main/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src-renderer',
+    build: {
+      outDir: 'out/renderer',
+      rolldownOptions: { input: { index: resolve('src-renderer/index.html') } },
+    },
+    resolve: {
+      alias: {
+        '@renderer': resolve('src-renderer/src'),
+        '@shared': resolve('src-main/shared'),
+      },
+    },
+    plugins: [vue()],
+  },
+});

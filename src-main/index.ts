@@ -1,0 +1,4 @@
+/** Electron composition root (placeholder until the desktop app issue). */
+import { app } from 'electron';
+
+void app.whenReady();

@@ -1,0 +1,2 @@
+/** Proof-search worker thread entry. */
+export {};

@@ -1,0 +1,2 @@
+/** Preload bundle: exposes the dashboard API (filled in by the desktop app issue). */
+export {};

@@ -1,0 +1,42 @@
+import type { Block, Transaction } from '../chain/types.ts';
+import type { Settings } from '../shared/settings.ts';
+
+/** Everything a node keeps besides its chain. */
+export interface NodeMeta {
+  /** uuid4 without dashes, made once and kept across restarts. */
+  nodeId: string | null;
+  settings: Settings | null;
+  /** Peer addresses as `host:port`. */
+  peers: string[];
+  /** Pending transactions, with their numbers' kinds kept. */
+  pending: Transaction[];
+}
+
+/** What `load()` found on disk. */
+export interface LoadedState {
+  meta: NodeMeta;
+  /** The saved chain in order; empty for a new node. */
+  chain: Block[];
+  /** What was damaged and dropped (a torn last line after a crash…), in words for a person. */
+  warnings: string[];
+}
+
+/**
+ * Where a node keeps its state. Blocks go to an append-only log so that saving one new block costs
+ * the same at any chain length; the rest lives in a key-value store (electron-store or conf).
+ */
+export interface NodeRepository {
+  /** Folder holding the files, shown to the user. */
+  readonly dir: string;
+  load(): Promise<LoadedState>;
+  /** Appends blocks after the saved ones (durable when the promise resolves). */
+  appendBlocks(blocks: readonly Block[]): Promise<void>;
+  /** Replaces the whole saved chain atomically (consensus adopted another chain, or a reset). */
+  replaceChain(blocks: readonly Block[]): Promise<void>;
+  saveNodeId(nodeId: string): void;
+  saveSettings(settings: Settings): void;
+  savePeers(peers: readonly string[]): void;
+  savePending(pending: readonly Transaction[]): void;
+  /** Waits for pending writes and releases files. */
+  close(): Promise<void>;
+}
