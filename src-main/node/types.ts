@@ -122,6 +122,14 @@ export class NodeError extends Error {
   }
 }
 
+/** What registering peer addresses did. */
+export interface RegisterResult {
+  /** Every peer now known, as `host:port`. */
+  peers: string[];
+  added: string[];
+  rejected: { input: string; reason: string }[];
+}
+
 /** What a running node offers to its transports (peer server, dashboard control API). */
 export interface NodeApi {
   status(): NodeStatus;
@@ -129,6 +137,8 @@ export interface NodeApi {
   chain(): readonly Block[];
   /** Hash of the block at a 0-based position, cached. */
   hashAt(position: number): string;
+  /** The body of `GET /chain` (`{"chain": [...], "length": N}` in Python's JSON), cached between changes. */
+  chainJson(): string;
   pending(): readonly Transaction[];
   /** Validates and queues a transaction; returns the index of the block it will go into. Throws NodeError('invalid-transaction', message, field). */
   submitTransaction(body: unknown): { index: number; transaction: Transaction };
@@ -137,8 +147,8 @@ export interface NodeApi {
   /** Cancels a running search; nothing half-mined is appended. */
   stopMining(): void;
   peers(): PeerInfo[];
-  /** Parses and registers addresses (`http://host:port` or `host:port`); throws NodeError('invalid-address') when none is valid. Returns all peers. */
-  registerPeers(addresses: unknown): string[];
+  /** Parses and registers addresses (`http://host:port` or `host:port`); throws NodeError('invalid-address') when none is valid. */
+  registerPeers(addresses: unknown): RegisterResult;
   removePeer(address: string): void;
   /** Asks every peer for its info/chain length and latency. */
   refreshPeers(): Promise<PeerInfo[]>;

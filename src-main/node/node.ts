@@ -1,0 +1,543 @@
+import { availableParallelism } from 'node:os';
+import type { Block, PyValue, Rules, Transaction } from '../chain/types.ts';
+import { createGenesis, encodeBlock, forgeBlock, hashBlock } from '../chain/block.ts';
+import { dumpsPy } from '../chain/json.ts';
+import { proofJobFor } from '../chain/proof.ts';
+import { newNodeId, parseNewTransaction, rewardTransaction } from '../chain/transaction.ts';
+import { reconcilePending } from '../chain/consensus.ts';
+import type { MiningProgress, ProofSearcher } from '../mining/types.ts';
+import type { NodeRepository } from '../store/types.ts';
+import { DEFAULT_SETTINGS, TUTORIAL_DIFFICULTY, type Settings } from '../shared/settings.ts';
+import { parsePeerAddress } from '../peer/address.ts';
+import { fetchPeerChain } from '../peer/fetch-chain.ts';
+import { getFromPeer } from '../peer/client.ts';
+import { ActivityLog } from './activity.ts';
+import { Emitter } from './emitter.ts';
+import { validateSettings } from './settings.ts';
+import {
+  NodeError,
+  type ActivityEntry,
+  type MineResult,
+  type MiningState,
+  type NodeApi,
+  type NodeEvents,
+  type NodeStatus,
+  type PeerInfo,
+  type PeerOutcome,
+  type RegisterResult,
+  type ResolveReport,
+} from './types.ts';
+
+/** How the node learns where it is reachable (the peer server owns the socket). */
+export interface NodeNetwork {
+  /** The port the peer server listens on now. */
+  port(): number;
+  /** `http://host:port` URLs others can use. */
+  addresses(): string[];
+  /** True when a `host:port` names this very node. */
+  isSelf(address: string): boolean;
+}
+
+/** What a node is built from. */
+export interface NodeDeps {
+  repo: NodeRepository;
+  searcher: ProofSearcher;
+  network: NodeNetwork;
+  /** Settings given on the command line, applied over the saved ones. */
+  overrides?: Partial<Settings>;
+  /** Seconds since the epoch as a float, like Python's `time.time()`. */
+  clock?: () => number;
+  peerTimeoutMs?: number;
+  peerMaxBytes?: number;
+  /** Where warnings that are not activity go (defaults to nowhere). */
+  log?: (line: string) => void;
+}
+
+const STOPPED = 'stopped by the user';
+const TIP_CHANGED = 'the chain tip changed';
+
+/** A complete Blockparty node: chain, pending pool, miner, peers and consensus over one repository. */
+export class BlockpartyNode implements NodeApi {
+  private blocks: Block[] = [];
+  private hashes: string[] = [];
+  private encoded: string[] = [];
+  private chainJsonCache: string | null = null;
+  private pool: Transaction[] = [];
+  private peerMap = new Map<string, PeerInfo>();
+  private current: Settings;
+  private readonly nodeId: string;
+  private readonly events = new Emitter<NodeEvents>();
+  private readonly log = new ActivityLog(1000);
+  private readonly clock: () => number;
+
+  private mining: Promise<MineResult> | null = null;
+  private searchAbort: AbortController | null = null;
+  private progress: MiningProgress | null = null;
+  private targetIndex: number | null = null;
+  private resolving: Promise<ResolveReport> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly deps: NodeDeps,
+    nodeId: string,
+    settings: Settings,
+  ) {
+    this.nodeId = nodeId;
+    this.current = settings;
+    this.clock = deps.clock ?? (() => Date.now() / 1000);
+  }
+
+  /** Loads (or creates) the node's state from its repository. */
+  static async open(deps: NodeDeps): Promise<BlockpartyNode> {
+    const { meta, chain, warnings } = await deps.repo.load();
+    const saved = { ...DEFAULT_SETTINGS, ...(meta.settings ?? {}) };
+    const merged = { ...saved, ...(deps.overrides ?? {}) };
+    const checked = validateSettings(merged);
+    if (!checked.ok) throw new NodeError('invalid-settings', checked.message, checked.field);
+    const nodeId = meta.nodeId ?? newNodeId();
+    const node = new BlockpartyNode(deps, nodeId, checked.settings);
+    if (!meta.nodeId) deps.repo.saveNodeId(nodeId);
+    deps.repo.saveSettings(checked.settings);
+    for (const warning of warnings) node.record('error', `Storage: ${warning}`);
+
+    if (chain.length > 0 && merged.profile !== saved.profile && meta.settings) {
+      throw new NodeError(
+        'profile-mismatch',
+        `The saved chain follows the "${saved.profile}" profile, not "${merged.profile}". Use another data folder, or reset the chain to switch profiles.`,
+        'profile',
+      );
+    }
+    if (chain.length === 0) {
+      const genesis = createGenesis(checked.settings.profile, node.clock());
+      node.setChain([genesis]);
+      await deps.repo.replaceChain([genesis]);
+    } else {
+      node.setChain(chain);
+    }
+    node.pool = [...meta.pending];
+    for (const address of meta.peers) node.peerMap.set(address, emptyPeer(address));
+    deps.searcher.setWorkers(checked.settings.workers);
+    node.record('node', `Node started with ${node.blocks.length} blocks and ${node.pool.length} pending transactions`);
+    return node;
+  }
+
+  /** The uuid (no dashes) that receives mining rewards. */
+  get id(): string {
+    return this.nodeId;
+  }
+
+  status(): NodeStatus {
+    return {
+      nodeId: this.nodeId,
+      name: this.current.name,
+      profile: this.current.profile,
+      difficulty: this.current.difficulty,
+      tutorialCompatible: this.current.difficulty === TUTORIAL_DIFFICULTY,
+      height: this.blocks.length,
+      lastHash: this.hashes[this.hashes.length - 1]!,
+      pendingCount: this.pool.length,
+      port: this.deps.network.port(),
+      addresses: this.deps.network.addresses(),
+      dataDir: this.deps.repo.dir,
+      mining: this.miningState(),
+    };
+  }
+
+  chain(): readonly Block[] {
+    return this.blocks;
+  }
+
+  hashAt(position: number): string {
+    const hash = this.hashes[position];
+    if (hash === undefined) throw new NodeError('not-found', `There is no block at position ${position}.`);
+    return hash;
+  }
+
+  chainJson(): string {
+    this.chainJsonCache ??= `{"chain": [${this.encoded.join(', ')}], "length": ${this.encoded.length}}`;
+    return this.chainJsonCache;
+  }
+
+  pending(): readonly Transaction[] {
+    return this.pool;
+  }
+
+  submitTransaction(body: unknown): { index: number; transaction: Transaction } {
+    const parsed = parseNewTransaction(body as PyValue);
+    if (!parsed.ok) {
+      this.record('rejected-input', `Transaction refused: ${parsed.message}`);
+      throw new NodeError('invalid-transaction', parsed.message, parsed.field);
+    }
+    this.pool.push(parsed.tx);
+    this.deps.repo.savePending(this.pool);
+    this.events.emit('pending-changed', { count: this.pool.length });
+    const index = this.blocks.length + 1;
+    this.record('transaction', `Transaction ${describeTx(parsed.tx)} will go into block ${index}`);
+    return { index, transaction: parsed.tx };
+  }
+
+  mine(): Promise<MineResult> {
+    if (this.closed) return Promise.reject(new NodeError('node-closed', 'The node is shutting down.'));
+    this.mining ??= this.runMining().finally(() => {
+      this.mining = null;
+      this.searchAbort = null;
+      this.progress = null;
+      this.targetIndex = null;
+      this.emitMining();
+      if (this.current.autoMine && !this.closed) this.scheduleAutoMine();
+    });
+    return this.mining;
+  }
+
+  stopMining(): void {
+    this.searchAbort?.abort(STOPPED);
+  }
+
+  peers(): PeerInfo[] {
+    return [...this.peerMap.values()].map((peer) => ({ ...peer }));
+  }
+
+  registerPeers(addresses: unknown): RegisterResult {
+    if (!Array.isArray(addresses)) {
+      throw new NodeError('invalid-address', 'Send "nodes" as a list of addresses, like ["192.168.0.5:5000"].', 'nodes');
+    }
+    const added: string[] = [];
+    const rejected: RegisterResult['rejected'] = [];
+    for (const input of addresses) {
+      const parsed = parsePeerAddress(input);
+      if (!parsed.ok) {
+        rejected.push({ input: parsed.input, reason: parsed.reason });
+      } else if (this.deps.network.isSelf(parsed.address)) {
+        rejected.push({ input: String(input), reason: 'that is this node itself' });
+      } else {
+        if (!this.peerMap.has(parsed.address)) {
+          this.peerMap.set(parsed.address, emptyPeer(parsed.address));
+          added.push(parsed.address);
+          this.record('peer-added', `Peer ${parsed.address} added`);
+        }
+      }
+    }
+    for (const r of rejected) this.record('rejected-input', `Address "${r.input}" refused: ${r.reason}`);
+    if (added.length === 0 && rejected.length > 0 && rejected.length === addresses.length) {
+      throw new NodeError(
+        'invalid-address',
+        `No valid address: ${rejected.map((r) => `"${r.input}" (${r.reason})`).join('; ')}`,
+        'nodes',
+      );
+    }
+    if (addresses.length === 0) throw new NodeError('invalid-address', 'The list of nodes is empty.', 'nodes');
+    if (added.length > 0) this.peersChanged();
+    return { peers: [...this.peerMap.keys()], added, rejected };
+  }
+
+  removePeer(address: string): void {
+    const parsed = parsePeerAddress(address);
+    const key = parsed.ok ? parsed.address : address;
+    if (!this.peerMap.delete(key)) throw new NodeError('not-found', `${address} is not in the peer list.`);
+    this.record('peer-removed', `Peer ${key} removed`);
+    this.peersChanged();
+  }
+
+  async refreshPeers(): Promise<PeerInfo[]> {
+    await Promise.all([...this.peerMap.keys()].map((address) => this.probePeer(address)));
+    this.events.emit('peers-changed', this.peers());
+    return this.peers();
+  }
+
+  resolve(): Promise<ResolveReport> {
+    this.resolving ??= this.runResolve().finally(() => {
+      this.resolving = null;
+    });
+    return this.resolving;
+  }
+
+  settings(): Settings {
+    return { ...this.current };
+  }
+
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    const checked = validateSettings({ ...this.current, ...patch });
+    if (!checked.ok) throw new NodeError('invalid-settings', checked.message, checked.field);
+    const before = this.current;
+    this.current = checked.settings;
+    this.deps.repo.saveSettings(this.current);
+    if (before.workers !== this.current.workers) this.deps.searcher.setWorkers(this.current.workers);
+    if (before.profile !== this.current.profile) {
+      await this.resetChain();
+      this.record('node', `Profile changed to ${this.current.profile}: the chain restarted from a new genesis block`);
+    } else if (before.difficulty !== this.current.difficulty) {
+      this.searchAbort?.abort(TIP_CHANGED);
+      this.record('node', `Difficulty changed to ${this.current.difficulty}`);
+    }
+    this.events.emit('settings-changed', this.settings());
+    if (this.current.autoMine && !before.autoMine) this.scheduleAutoMine();
+    return this.settings();
+  }
+
+  async resetChain(): Promise<void> {
+    const genesis = createGenesis(this.current.profile, this.clock());
+    this.setChain([genesis]);
+    this.pool = [];
+    this.searchAbort?.abort(TIP_CHANGED);
+    await this.deps.repo.replaceChain(this.blocks);
+    this.deps.repo.savePending(this.pool);
+    this.record('node', 'Chain reset to a new genesis block; pending transactions cleared');
+    this.events.emit('chain-changed', { height: 1, reason: 'reset' });
+    this.events.emit('pending-changed', { count: 0 });
+  }
+
+  activity(): ActivityEntry[] {
+    return this.log.entries();
+  }
+
+  on<K extends keyof NodeEvents>(event: K, listener: (payload: NodeEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** Stops mining and waits for every write to reach the disk. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopMining();
+    await this.mining?.catch(() => undefined);
+    await this.resolving?.catch(() => undefined);
+    this.deps.repo.savePending(this.pool);
+    this.deps.repo.savePeers([...this.peerMap.keys()]);
+    await this.deps.repo.close();
+  }
+
+  private rules(): Rules {
+    return { profile: this.current.profile, difficulty: this.current.difficulty };
+  }
+
+  private setChain(blocks: Block[]): void {
+    this.blocks = blocks;
+    this.hashes = blocks.map(hashBlock);
+    this.encoded = blocks.map(encodeBlock);
+    this.chainJsonCache = null;
+  }
+
+  private miningState(): MiningState {
+    const workers = this.current.workers || Math.max(1, availableParallelism() - 1);
+    return { active: this.mining !== null, targetIndex: this.targetIndex, progress: this.progress, workers };
+  }
+
+  private emitMining(): void {
+    this.events.emit('mining-changed', this.miningState());
+  }
+
+  private scheduleAutoMine(): void {
+    setTimeout(() => {
+      if (this.current.autoMine && !this.closed && !this.mining) {
+        this.mine().catch((error: unknown) => {
+          if (!(error instanceof NodeError && error.code === 'mining-stopped')) {
+            this.record('error', `Auto-mine stopped: ${(error as Error).message}`);
+          }
+        });
+      }
+    }, 0);
+  }
+
+  /** Searches a proof on the current tip; restarts when the tip changes, gives up when stopped. */
+  private async runMining(): Promise<MineResult> {
+    const started = performance.now();
+    let tried = 0;
+    for (;;) {
+      const tipHash = this.hashes[this.hashes.length - 1]!;
+      const abort = new AbortController();
+      this.searchAbort = abort;
+      this.targetIndex = this.blocks.length + 1;
+      this.progress = null;
+      this.emitMining();
+      const seen = { tried: 0 };
+      let proof: bigint;
+      try {
+        proof = await this.deps.searcher.find(proofJobFor(this.rules(), this.blocks), {
+          signal: abort.signal,
+          onProgress: (progress) => {
+            seen.tried = progress.tried;
+            this.progress = progress;
+            this.emitMining();
+          },
+        });
+      } catch (error) {
+        tried += seen.tried;
+        if (abort.signal.aborted && abort.signal.reason === TIP_CHANGED && !this.closed) continue;
+        if (abort.signal.aborted) throw new NodeError('mining-stopped', 'Mining was stopped before a proof was found.');
+        throw error;
+      }
+      tried += seen.tried;
+      if (this.hashes[this.hashes.length - 1] !== tipHash) continue;
+      // The reward goes in after the proof is found, as in the tutorial; transactions posted during
+      // the search are included, and those are exactly the ones removed from the pool.
+      const transactions: PyValue[] = [...this.pool, rewardTransaction(this.nodeId)];
+      const block = forgeBlock(this.blocks, proof, transactions, this.clock());
+      const hash = hashBlock(block);
+      this.blocks.push(block);
+      this.hashes.push(hash);
+      this.encoded.push(encodeBlock(block));
+      this.chainJsonCache = null;
+      this.pool = [];
+      const saved = this.deps.repo.appendBlocks([block]);
+      this.deps.repo.savePending(this.pool);
+      this.events.emit('chain-changed', { height: this.blocks.length, reason: 'mined' });
+      this.events.emit('pending-changed', { count: 0 });
+      const ms = Math.round(performance.now() - started);
+      this.record('mined', `Mined block ${block.index} with proof ${block.proof} in ${(ms / 1000).toFixed(1)} s`);
+      await saved;
+      return { block, hash, ms, tried };
+    }
+  }
+
+  private async runResolve(): Promise<ReportBuilder['report']> {
+    const rules = this.rules();
+    const addresses = [...this.peerMap.keys()];
+    const options = { timeoutMs: this.deps.peerTimeoutMs, maxBytes: this.deps.peerMaxBytes };
+    const results = await Promise.all(addresses.map((address) => fetchPeerChain(address, rules, options)));
+
+    const outcomes: PeerOutcome[] = [];
+    let best: { peer: string; blocks: Block[] } | null = null;
+    const now = Date.now();
+    results.forEach((result, i) => {
+      const peer = addresses[i]!;
+      const info = this.peerMap.get(peer);
+      if (result.ok) {
+        if (info) Object.assign(info, { online: true, height: result.blocks.length, lastSeen: now, lastError: null });
+        if (best === null || result.blocks.length > best.blocks.length) best = { peer, blocks: result.blocks };
+        outcomes.push({ peer, outcome: 'shorter-or-equal', blocks: result.blocks.length, reason: result.note, ms: result.ms });
+      } else {
+        if (info) {
+          const reachable = result.outcome === 'invalid' || result.outcome === 'bad-response' || result.outcome === 'too-large';
+          Object.assign(info, { online: reachable, lastError: result.reason, ...(reachable ? { lastSeen: now } : {}) });
+        }
+        outcomes.push({ peer, outcome: result.outcome, blocks: result.blocks, reason: result.reason, ms: result.ms });
+        this.record('peer-failed', `Peer ${peer}: ${result.reason}`);
+      }
+    });
+
+    // Decided against the chain as it is now: a block mined while we waited counts.
+    const ourBefore = this.blocks.length;
+    const winner = best as { peer: string; blocks: Block[] } | null;
+    const builder = new ReportBuilder(ourBefore, outcomes);
+    if (winner && winner.blocks.length > ourBefore) {
+      for (const o of outcomes) {
+        if (o.peer === winner.peer) o.outcome = 'adopted';
+        else if (o.outcome === 'shorter-or-equal' && (o.blocks ?? 0) > ourBefore) {
+          o.reason = `valid, but ${winner.peer} had a longer chain`;
+        }
+      }
+      await this.adopt(winner.peer, winner.blocks, builder);
+    } else {
+      for (const o of outcomes) {
+        if (o.outcome === 'shorter-or-equal') o.reason ??= `${o.blocks} blocks is not more than our ${ourBefore}`;
+      }
+      this.record('chain-kept', `Our chain (${ourBefore} blocks) is authoritative`);
+    }
+    this.events.emit('peers-changed', this.peers());
+    return builder.report;
+  }
+
+  private async adopt(peer: string, blocks: Block[], builder: ReportBuilder): Promise<void> {
+    const oldChain = this.blocks;
+    const oldHashes = this.hashes;
+    const newHashes = blocks.map(hashBlock);
+    let common = 0;
+    while (common < oldHashes.length && common < newHashes.length && oldHashes[common] === newHashes[common]) common++;
+    const { pending, restored, dropped } = reconcilePending(oldChain, blocks, this.pool);
+    this.blocks = blocks;
+    this.hashes = newHashes;
+    this.encoded = blocks.map(encodeBlock);
+    this.chainJsonCache = null;
+    this.pool = pending;
+    this.searchAbort?.abort(TIP_CHANGED);
+    const saved = this.deps.repo.replaceChain(blocks);
+    this.deps.repo.savePending(this.pool);
+    builder.replaced(peer, blocks.length, common < oldChain.length ? common + 1 : null, oldChain.slice(common), restored, dropped);
+    this.record(
+      'chain-replaced',
+      `Chain replaced by ${peer}'s: ${blocks.length} blocks beat our ${oldChain.length}` +
+        (restored.length ? `; ${restored.length} transactions back in the pending pool` : ''),
+    );
+    this.events.emit('chain-changed', { height: blocks.length, reason: 'replaced' });
+    this.events.emit('pending-changed', { count: this.pool.length });
+    await saved;
+  }
+
+  private async probePeer(address: string): Promise<void> {
+    const info = this.peerMap.get(address);
+    if (!info) return;
+    const timeoutMs = this.deps.peerTimeoutMs;
+    const answer = await getFromPeer(address, '/blockparty/info', { timeoutMs, maxBytes: 64 * 1024 });
+    const now = Date.now();
+    if (!answer.ok) {
+      Object.assign(info, { online: false, latencyMs: null, lastError: answer.reason });
+      return;
+    }
+    Object.assign(info, { online: true, latencyMs: answer.ms, lastSeen: now, lastError: null });
+    if (answer.status === 200) {
+      try {
+        const body = JSON.parse(answer.body) as { profile?: unknown; length?: unknown };
+        info.kind = 'blockparty';
+        info.profile = body.profile === 'dvf' || body.profile === 'article' ? body.profile : null;
+        info.height = typeof body.length === 'number' ? body.length : null;
+        return;
+      } catch {
+        info.lastError = 'its info route answered something that is not JSON';
+      }
+    }
+    // A tutorial node answers 404 to our routes: count its blocks instead.
+    info.kind = 'tutorial';
+    info.profile = null;
+    const chain = await fetchPeerChain(address, this.rules(), { timeoutMs, maxBytes: this.deps.peerMaxBytes });
+    info.height = chain.ok ? chain.blocks.length : chain.blocks;
+    if (!chain.ok) info.lastError = chain.reason;
+  }
+
+  private peersChanged(): void {
+    this.deps.repo.savePeers([...this.peerMap.keys()]);
+    this.events.emit('peers-changed', this.peers());
+  }
+
+  private record(kind: ActivityEntry['kind'], message: string): void {
+    const entry = this.log.add(kind, message);
+    this.events.emit('activity', entry);
+  }
+}
+
+/** Collects what a resolve did into the report the API returns. */
+class ReportBuilder {
+  readonly report: ResolveReport;
+
+  constructor(ours: number, peers: PeerOutcome[]) {
+    this.report = {
+      replaced: false,
+      winner: null,
+      ourLengthBefore: ours,
+      ourLengthAfter: ours,
+      replacedFrom: null,
+      discarded: [],
+      restored: [],
+      dropped: [],
+      peers,
+    };
+  }
+
+  replaced(
+    winner: string,
+    length: number,
+    from: number | null,
+    discarded: Block[],
+    restored: Transaction[],
+    dropped: Transaction[],
+  ): void {
+    Object.assign(this.report, { replaced: true, winner, ourLengthAfter: length, replacedFrom: from, discarded, restored, dropped });
+  }
+}
+
+function emptyPeer(address: string): PeerInfo {
+  return { address, online: null, latencyMs: null, height: null, kind: null, profile: null, lastSeen: null, lastError: null };
+}
+
+function describeTx(tx: Transaction): string {
+  return `${String(tx['sender'])} → ${String(tx['recipient'])} (${dumpsPy(tx['amount'] ?? null)})`;
+}
