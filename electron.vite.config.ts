@@ -11,7 +11,10 @@ export default defineConfig({
         input: {
           index: resolve('src-main/index.ts'),
           'mining-worker': resolve('src-main/mining/worker.ts'),
+          'validate-worker': resolve('src-main/peer/validate-worker.ts'),
         },
+        // Workers are found beside the bundle (import.meta.dirname), so shared chunks stay there too.
+        output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

@@ -125,7 +125,12 @@ async function main(): Promise<void> {
   const searcher = createProofSearcher();
   let running;
   try {
-    running = await startNode({ repo, searcher, overrides: args.overrides, peerTimeoutMs: args.peerTimeoutMs });
+    running = await startNode({
+      repo,
+      searcher,
+      overrides: args.overrides,
+      peerTimeoutMs: args.peerTimeoutMs,
+    });
   } catch (error) {
     unlock();
     await searcher.close();
@@ -142,7 +147,9 @@ async function main(): Promise<void> {
         : ` — NOT compatible with tutorial nodes, which require difficulty ${TUTORIAL_DIFFICULTY}`),
   );
   out(`  data: ${args.dataDir}`);
-  out(`  chain: ${status.height} blocks, ${status.pendingCount} pending transactions, ${node.peers().length} peers`);
+  out(
+    `  chain: ${status.height} blocks, ${status.pendingCount} pending transactions, ${node.peers().length} peers`,
+  );
   const note = running.portNote();
   if (note) out(note);
   out(`Peer API listening on port ${running.port()}. Others can reach this node at:`);

@@ -9,7 +9,8 @@ import type { MiningProgress, ProofSearcher } from '../mining/types.ts';
 import type { NodeRepository } from '../store/types.ts';
 import { DEFAULT_SETTINGS, TUTORIAL_DIFFICULTY, type Settings } from '../shared/settings.ts';
 import { parsePeerAddress } from '../peer/address.ts';
-import { fetchPeerChain } from '../peer/fetch-chain.ts';
+import { fetchPeerChain, type FetchedChain } from '../peer/fetch-chain.ts';
+import { createChainChecker } from '../peer/chain-checker.ts';
 import { getFromPeer } from '../peer/client.ts';
 import { ActivityLog } from './activity.ts';
 import { Emitter } from './emitter.ts';
@@ -69,6 +70,7 @@ export class BlockpartyNode implements NodeApi {
   private readonly events = new Emitter<NodeEvents>();
   private readonly log = new ActivityLog(1000);
   private readonly clock: () => number;
+  private readonly checker = createChainChecker();
 
   private mining: Promise<MineResult> | null = null;
   private searchAbort: AbortController | null = null;
@@ -117,7 +119,10 @@ export class BlockpartyNode implements NodeApi {
     node.pool = [...meta.pending];
     for (const address of meta.peers) node.peerMap.set(address, emptyPeer(address));
     deps.searcher.setWorkers(checked.settings.workers);
-    node.record('node', `Node started with ${node.blocks.length} blocks and ${node.pool.length} pending transactions`);
+    node.record(
+      'node',
+      `Node started with ${node.blocks.length} blocks and ${node.pool.length} pending transactions`,
+    );
     return node;
   }
 
@@ -199,7 +204,11 @@ export class BlockpartyNode implements NodeApi {
 
   registerPeers(addresses: unknown): RegisterResult {
     if (!Array.isArray(addresses)) {
-      throw new NodeError('invalid-address', 'Send "nodes" as a list of addresses, like ["192.168.0.5:5000"].', 'nodes');
+      throw new NodeError(
+        'invalid-address',
+        'Send "nodes" as a list of addresses, like ["192.168.0.5:5000"].',
+        'nodes',
+      );
     }
     const added: string[] = [];
     const rejected: RegisterResult['rejected'] = [];
@@ -225,7 +234,8 @@ export class BlockpartyNode implements NodeApi {
         'nodes',
       );
     }
-    if (addresses.length === 0) throw new NodeError('invalid-address', 'The list of nodes is empty.', 'nodes');
+    if (addresses.length === 0)
+      throw new NodeError('invalid-address', 'The list of nodes is empty.', 'nodes');
     if (added.length > 0) this.peersChanged();
     return { peers: [...this.peerMap.keys()], added, rejected };
   }
@@ -264,7 +274,10 @@ export class BlockpartyNode implements NodeApi {
     if (before.workers !== this.current.workers) this.deps.searcher.setWorkers(this.current.workers);
     if (before.profile !== this.current.profile) {
       await this.resetChain();
-      this.record('node', `Profile changed to ${this.current.profile}: the chain restarted from a new genesis block`);
+      this.record(
+        'node',
+        `Profile changed to ${this.current.profile}: the chain restarted from a new genesis block`,
+      );
     } else if (before.difficulty !== this.current.difficulty) {
       this.searchAbort?.abort(TIP_CHANGED);
       this.record('node', `Difficulty changed to ${this.current.difficulty}`);
@@ -303,6 +316,7 @@ export class BlockpartyNode implements NodeApi {
     await this.resolving?.catch(() => undefined);
     this.deps.repo.savePending(this.pool);
     this.deps.repo.savePeers([...this.peerMap.keys()]);
+    await this.checker.close();
     await this.deps.repo.close();
   }
 
@@ -363,7 +377,8 @@ export class BlockpartyNode implements NodeApi {
       } catch (error) {
         tried += seen.tried;
         if (abort.signal.aborted && abort.signal.reason === TIP_CHANGED && !this.closed) continue;
-        if (abort.signal.aborted) throw new NodeError('mining-stopped', 'Mining was stopped before a proof was found.');
+        if (abort.signal.aborted)
+          throw new NodeError('mining-stopped', 'Mining was stopped before a proof was found.');
         throw error;
       }
       tried += seen.tried;
@@ -383,7 +398,10 @@ export class BlockpartyNode implements NodeApi {
       this.events.emit('chain-changed', { height: this.blocks.length, reason: 'mined' });
       this.events.emit('pending-changed', { count: 0 });
       const ms = Math.round(performance.now() - started);
-      this.record('mined', `Mined block ${block.index} with proof ${block.proof} in ${(ms / 1000).toFixed(1)} s`);
+      this.record(
+        'mined',
+        `Mined block ${block.index} with proof ${block.proof} in ${(ms / 1000).toFixed(1)} s`,
+      );
       await saved;
       return { block, hash, ms, tried };
     }
@@ -392,44 +410,69 @@ export class BlockpartyNode implements NodeApi {
   private async runResolve(): Promise<ReportBuilder['report']> {
     const rules = this.rules();
     const addresses = [...this.peerMap.keys()];
-    const options = { timeoutMs: this.deps.peerTimeoutMs, maxBytes: this.deps.peerMaxBytes };
+    const options = {
+      timeoutMs: this.deps.peerTimeoutMs,
+      maxBytes: this.deps.peerMaxBytes,
+      checker: this.checker,
+    };
     const results = await Promise.all(addresses.map((address) => fetchPeerChain(address, rules, options)));
 
     const outcomes: PeerOutcome[] = [];
-    let best: { peer: string; blocks: Block[] } | null = null;
+    let best: { peer: string; chain: Extract<FetchedChain, { ok: true }> } | null = null;
     const now = Date.now();
     results.forEach((result, i) => {
       const peer = addresses[i]!;
       const info = this.peerMap.get(peer);
       if (result.ok) {
-        if (info) Object.assign(info, { online: true, height: result.blocks.length, lastSeen: now, lastError: null });
-        if (best === null || result.blocks.length > best.blocks.length) best = { peer, blocks: result.blocks };
-        outcomes.push({ peer, outcome: 'shorter-or-equal', blocks: result.blocks.length, reason: result.note, ms: result.ms });
+        if (info)
+          Object.assign(info, { online: true, height: result.blocks.length, lastSeen: now, lastError: null });
+        if (best === null || result.blocks.length > best.chain.blocks.length) best = { peer, chain: result };
+        outcomes.push({
+          peer,
+          outcome: 'shorter-or-equal',
+          blocks: result.blocks.length,
+          reason: result.note,
+          ms: result.ms,
+        });
       } else {
         if (info) {
-          const reachable = result.outcome === 'invalid' || result.outcome === 'bad-response' || result.outcome === 'too-large';
-          Object.assign(info, { online: reachable, lastError: result.reason, ...(reachable ? { lastSeen: now } : {}) });
+          const reachable =
+            result.outcome === 'invalid' ||
+            result.outcome === 'bad-response' ||
+            result.outcome === 'too-large';
+          Object.assign(info, {
+            online: reachable,
+            lastError: result.reason,
+            ...(reachable ? { lastSeen: now } : {}),
+          });
         }
-        outcomes.push({ peer, outcome: result.outcome, blocks: result.blocks, reason: result.reason, ms: result.ms });
+        outcomes.push({
+          peer,
+          outcome: result.outcome,
+          blocks: result.blocks,
+          reason: result.reason,
+          ms: result.ms,
+        });
         this.record('peer-failed', `Peer ${peer}: ${result.reason}`);
       }
     });
 
     // Decided against the chain as it is now: a block mined while we waited counts.
     const ourBefore = this.blocks.length;
-    const winner = best as { peer: string; blocks: Block[] } | null;
+    const winner = best as { peer: string; chain: Extract<FetchedChain, { ok: true }> } | null;
     const builder = new ReportBuilder(ourBefore, outcomes);
-    if (winner && winner.blocks.length > ourBefore) {
+    if (winner && winner.chain.blocks.length > ourBefore) {
       for (const o of outcomes) {
         if (o.peer === winner.peer) o.outcome = 'adopted';
         else if (o.outcome === 'shorter-or-equal' && (o.blocks ?? 0) > ourBefore) {
           o.reason = `valid, but ${winner.peer} had a longer chain`;
         }
       }
-      await this.adopt(winner.peer, winner.blocks, builder);
+      await this.adopt(winner.peer, winner.chain, builder);
     } else {
       for (const o of outcomes) {
-        if (o.outcome === 'shorter-or-equal') o.reason ??= `${o.blocks} blocks is not more than our ${ourBefore}`;
+        if (o.outcome === 'shorter-or-equal')
+          o.reason ??= `${o.blocks} blocks is not more than our ${ourBefore}`;
       }
       this.record('chain-kept', `Our chain (${ourBefore} blocks) is authoritative`);
     }
@@ -437,22 +480,33 @@ export class BlockpartyNode implements NodeApi {
     return builder.report;
   }
 
-  private async adopt(peer: string, blocks: Block[], builder: ReportBuilder): Promise<void> {
+  private async adopt(
+    peer: string,
+    { blocks, hashes: newHashes, encoded }: Extract<FetchedChain, { ok: true }>,
+    builder: ReportBuilder,
+  ): Promise<void> {
     const oldChain = this.blocks;
     const oldHashes = this.hashes;
-    const newHashes = blocks.map(hashBlock);
     let common = 0;
-    while (common < oldHashes.length && common < newHashes.length && oldHashes[common] === newHashes[common]) common++;
+    while (common < oldHashes.length && common < newHashes.length && oldHashes[common] === newHashes[common])
+      common++;
     const { pending, restored, dropped } = reconcilePending(oldChain, blocks, this.pool);
     this.blocks = blocks;
     this.hashes = newHashes;
-    this.encoded = blocks.map(encodeBlock);
+    this.encoded = encoded;
     this.chainJsonCache = null;
     this.pool = pending;
     this.searchAbort?.abort(TIP_CHANGED);
     const saved = this.deps.repo.replaceChain(blocks);
     this.deps.repo.savePending(this.pool);
-    builder.replaced(peer, blocks.length, common < oldChain.length ? common + 1 : null, oldChain.slice(common), restored, dropped);
+    builder.replaced(
+      peer,
+      blocks.length,
+      common < oldChain.length ? common + 1 : null,
+      oldChain.slice(common),
+      restored,
+      dropped,
+    );
     this.record(
       'chain-replaced',
       `Chain replaced by ${peer}'s: ${blocks.length} blocks beat our ${oldChain.length}` +
@@ -488,7 +542,11 @@ export class BlockpartyNode implements NodeApi {
     // A tutorial node answers 404 to our routes: count its blocks instead.
     info.kind = 'tutorial';
     info.profile = null;
-    const chain = await fetchPeerChain(address, this.rules(), { timeoutMs, maxBytes: this.deps.peerMaxBytes });
+    const chain = await fetchPeerChain(address, this.rules(), {
+      timeoutMs,
+      maxBytes: this.deps.peerMaxBytes,
+      checker: this.checker,
+    });
     info.height = chain.ok ? chain.blocks.length : chain.blocks;
     if (!chain.ok) info.lastError = chain.reason;
   }
@@ -530,12 +588,29 @@ class ReportBuilder {
     restored: Transaction[],
     dropped: Transaction[],
   ): void {
-    Object.assign(this.report, { replaced: true, winner, ourLengthAfter: length, replacedFrom: from, discarded, restored, dropped });
+    Object.assign(this.report, {
+      replaced: true,
+      winner,
+      ourLengthAfter: length,
+      replacedFrom: from,
+      discarded,
+      restored,
+      dropped,
+    });
   }
 }
 
 function emptyPeer(address: string): PeerInfo {
-  return { address, online: null, latencyMs: null, height: null, kind: null, profile: null, lastSeen: null, lastError: null };
+  return {
+    address,
+    online: null,
+    latencyMs: null,
+    height: null,
+    kind: null,
+    profile: null,
+    lastSeen: null,
+    lastError: null,
+  };
 }
 
 function describeTx(tx: Transaction): string {

@@ -76,7 +76,9 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     const host = settings.bindAll ? '0.0.0.0' : '127.0.0.1';
     const attempts = options.portAttempts ?? 20;
     const candidates =
-      settings.port === 0 ? [0] : [...Array.from({ length: attempts }, (_, i) => settings.port + i).filter((p) => p <= 65535), 0];
+      settings.port === 0
+        ? [0]
+        : [...Array.from({ length: attempts }, (_, i) => settings.port + i).filter((p) => p <= 65535), 0];
     let lastError: unknown = null;
     for (const port of candidates) {
       const app = buildPeerServer({ node, version: options.version });
@@ -95,10 +97,16 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       } catch (error) {
         lastError = error;
         await app.close().catch(() => undefined);
-        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' && (error as NodeJS.ErrnoException).code !== 'EACCES') break;
+        if (
+          (error as NodeJS.ErrnoException).code !== 'EADDRINUSE' &&
+          (error as NodeJS.ErrnoException).code !== 'EACCES'
+        )
+          break;
       }
     }
-    throw new Error(`Could not start the peer server: ${(lastError as Error)?.message ?? 'no port was free'}`);
+    throw new Error(
+      `Could not start the peer server: ${(lastError as Error)?.message ?? 'no port was free'}`,
+    );
   };
 
   try {

@@ -3,7 +3,8 @@ import { isIP } from 'node:net';
 /** A parsed peer address, or why the text is not one. */
 export type ParsedAddress = { ok: true; address: string } | { ok: false; input: string; reason: string };
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /**
  * Parses a node address the way people type it: `http://192.168.0.5:5000`, `http://host:5000/` or a
@@ -27,7 +28,11 @@ export function parsePeerAddress(input: unknown): ParsedAddress {
     if (slash >= 0) {
       const tail = rest.slice(slash);
       if (tail !== '/' && tail !== '') {
-        return { ok: false, input, reason: 'give the node address without a path, like http://192.168.0.5:5000' };
+        return {
+          ok: false,
+          input,
+          reason: 'give the node address without a path, like http://192.168.0.5:5000',
+        };
       }
       rest = rest.slice(0, slash);
     }
@@ -43,7 +48,8 @@ export function parsePeerAddress(input: unknown): ParsedAddress {
     if (end < 0) return { ok: false, input, reason: 'an IPv6 address needs a closing "]"' };
     host = rest.slice(1, end);
     const after = rest.slice(end + 1);
-    if (after !== '' && !after.startsWith(':')) return { ok: false, input, reason: 'expected ":port" after "]"' };
+    if (after !== '' && !after.startsWith(':'))
+      return { ok: false, input, reason: 'expected ":port" after "]"' };
     portText = after === '' ? undefined : after.slice(1);
     if (isIP(host) !== 6) return { ok: false, input, reason: `"${host}" is not an IPv6 address` };
   } else {
@@ -62,7 +68,8 @@ export function parsePeerAddress(input: unknown): ParsedAddress {
     if (!scheme) return { ok: false, input, reason: `add the port, like ${host}:5000` };
     port = 80;
   } else {
-    if (!/^\d{1,5}$/.test(portText)) return { ok: false, input, reason: `"${portText}" is not a port number` };
+    if (!/^\d{1,5}$/.test(portText))
+      return { ok: false, input, reason: `"${portText}" is not a port number` };
     port = Number(portText);
     if (port < 1 || port > 65535) return { ok: false, input, reason: `port ${port} is outside 1–65535` };
   }

@@ -24,7 +24,11 @@ export const DEFAULT_PEER_MAX_BYTES = 64 * 1024 * 1024;
  * GETs `path` from a peer at `host:port` with a hard deadline and a byte cap, so a peer that never
  * answers, trickles bytes or sends gigabytes cannot stall or exhaust this node.
  */
-export function getFromPeer(address: string, path: string, options: PeerRequestOptions = {}): Promise<PeerResponse> {
+export function getFromPeer(
+  address: string,
+  path: string,
+  options: PeerRequestOptions = {},
+): Promise<PeerResponse> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_PEER_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_PEER_MAX_BYTES;
   const started = performance.now();
@@ -41,21 +45,44 @@ export function getFromPeer(address: string, path: string, options: PeerRequestO
       req.destroy();
       resolve(result);
     };
-    const req = request({ host, port, path, method: 'GET', headers: { accept: 'application/json' }, agent: false });
+    const req = request({
+      host,
+      port,
+      path,
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      agent: false,
+    });
     const timer = setTimeout(
-      () => finish({ ok: false, failure: 'timeout', reason: `no complete answer within ${timeoutMs} ms`, ms: elapsed() }),
+      () =>
+        finish({
+          ok: false,
+          failure: 'timeout',
+          reason: `no complete answer within ${timeoutMs} ms`,
+          ms: elapsed(),
+        }),
       timeoutMs,
     );
     const onAbort = (): void => finish({ ok: false, failure: 'timeout', reason: 'cancelled', ms: elapsed() });
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     req.on('error', (error: NodeJS.ErrnoException) =>
-      finish({ ok: false, failure: 'unreachable', reason: describeNetworkError(error, address), ms: elapsed() }),
+      finish({
+        ok: false,
+        failure: 'unreachable',
+        reason: describeNetworkError(error, address),
+        ms: elapsed(),
+      }),
     );
     req.on('response', (res) => {
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes) {
-        finish({ ok: false, failure: 'too-large', reason: `answer of ${declared} bytes is over the ${maxBytes}-byte cap`, ms: elapsed() });
+        finish({
+          ok: false,
+          failure: 'too-large',
+          reason: `answer of ${declared} bytes is over the ${maxBytes}-byte cap`,
+          ms: elapsed(),
+        });
         return;
       }
       const chunks: Buffer[] = [];
@@ -63,13 +90,23 @@ export function getFromPeer(address: string, path: string, options: PeerRequestO
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
-          finish({ ok: false, failure: 'too-large', reason: `stopped reading after ${maxBytes} bytes`, ms: elapsed() });
+          finish({
+            ok: false,
+            failure: 'too-large',
+            reason: `stopped reading after ${maxBytes} bytes`,
+            ms: elapsed(),
+          });
           return;
         }
         chunks.push(chunk);
       });
       res.on('error', (error) =>
-        finish({ ok: false, failure: 'unreachable', reason: `connection broke: ${error.message}`, ms: elapsed() }),
+        finish({
+          ok: false,
+          failure: 'unreachable',
+          reason: `connection broke: ${error.message}`,
+          ms: elapsed(),
+        }),
       );
       res.on('end', () =>
         finish({

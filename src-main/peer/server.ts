@@ -38,7 +38,11 @@ const REGISTER_SCHEMA = {
 export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
   const { node } = deps;
   const bodyLimit = deps.bodyLimit ?? 1024 * 1024;
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit, ajv: { customOptions: { coerceTypes: false } } });
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit,
+    ajv: { customOptions: { coerceTypes: false } },
+  });
 
   // The tutorial's clients often POST without a JSON content type: parse every body as JSON, with the
   // parser that keeps ints and floats apart.
@@ -57,19 +61,32 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
   });
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
-    if (error instanceof NodeError) return sendError(reply, statusOf(error.code), error.code, error.message);
+    const thrown: unknown = error;
+    if (thrown instanceof NodeError)
+      return sendError(reply, statusOf(thrown.code), thrown.code, thrown.message, thrown.field);
     if (error.validation) {
-      return sendError(reply, 400, 'invalid-body', `The request body is not right: ${error.message.replace(/^body/, 'body')}.`);
+      return sendError(
+        reply,
+        400,
+        'invalid-body',
+        `The request body is not right: ${error.message.replace(/^body/, 'body')}.`,
+      );
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendError(reply, 413, 'body-too-large', `The body is larger than ${bodyLimit} bytes.`);
     }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
       app.log.error(error);
       return sendError(reply, 500, 'internal', `The node failed unexpectedly: ${error.message}`);
     }
-    return sendError(reply, status, error.code && !error.code.startsWith('FST_') ? error.code : 'bad-request', error.message);
+    return sendError(
+      reply,
+      status,
+      error.code && !error.code.startsWith('FST_') ? error.code : 'bad-request',
+      error.message,
+    );
   });
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'not-found', `There is no route ${request.method} ${request.url} on this node.`),
@@ -159,8 +176,17 @@ function sendPy(reply: FastifyReply, status: number, body: { [key: string]: PyVa
   return reply.code(status).type('application/json').send(dumpsPy(body));
 }
 
-function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  return reply.code(status).type('application/json').send(JSON.stringify({ error: code, message }));
+function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  field?: string,
+): FastifyReply {
+  return reply
+    .code(status)
+    .type('application/json')
+    .send(JSON.stringify(field ? { error: code, message, field } : { error: code, message }));
 }
 
 function statusOf(code: string): number {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackHost, isLoopbackRemote, parsePeerAddress, splitAddress } from '../../src-main/peer/address.ts';
+import {
+  isLoopbackHost,
+  isLoopbackRemote,
+  parsePeerAddress,
+  splitAddress,
+} from '../../src-main/peer/address.ts';
 
 describe('parsePeerAddress', () => {
   it.each([
@@ -45,7 +50,8 @@ describe('address helpers', () => {
   });
 
   it('knows loopback hosts and remotes', () => {
-    for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '0.0.0.0']) expect(isLoopbackHost(h)).toBe(true);
+    for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '0.0.0.0'])
+      expect(isLoopbackHost(h)).toBe(true);
     for (const h of ['192.168.0.5', 'example.com', '10.0.0.1']) expect(isLoopbackHost(h)).toBe(false);
     expect(isLoopbackRemote('::ffff:127.0.0.1')).toBe(true);
     expect(isLoopbackRemote('192.168.1.4')).toBe(false);

@@ -1,0 +1,55 @@
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../util/start-worker.ts';
+import { checkChainText, type ChainCheckRequest, type ChainCheckResult } from './check-chain.ts';
+
+/** Below this size a chain is checked inline: a worker round trip would cost more than it saves. */
+const INLINE_BYTES = 256 * 1024;
+
+/** Checks peers' chains, the large ones on a worker thread so the node keeps answering meanwhile. */
+export interface ChainChecker {
+  check(request: ChainCheckRequest): Promise<ChainCheckResult>;
+  close(): Promise<void>;
+}
+
+/** A checker with one lazily started worker, restarted if it dies. */
+export function createChainChecker(): ChainChecker {
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const waiting = new Map<number, { resolve: (r: ChainCheckResult) => void; reject: (e: Error) => void }>();
+
+  const ensure = (): Worker => {
+    if (worker) return worker;
+    const w = startWorker(new URL('./validate-worker.ts', import.meta.url), 'validate-worker');
+    w.unref();
+    w.on('message', ({ id, result }: { id: number; result: ChainCheckResult }) => {
+      waiting.get(id)?.resolve(result);
+      waiting.delete(id);
+    });
+    const failAll = (error: Error): void => {
+      worker = null;
+      for (const pending of waiting.values()) pending.reject(error);
+      waiting.clear();
+    };
+    w.on('error', (error) => failAll(new Error(`the chain checker failed: ${error.message}`)));
+    w.on('exit', (code) => failAll(new Error(`the chain checker stopped (exit ${code})`)));
+    worker = w;
+    return w;
+  };
+
+  return {
+    async check(request) {
+      if (request.text.length < INLINE_BYTES) return checkChainText(request);
+      const id = nextId++;
+      const w = ensure();
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        w.postMessage({ id, ...request });
+      });
+    },
+    async close() {
+      const w = worker;
+      worker = null;
+      await w?.terminate();
+    },
+  };
+}
