@@ -130,6 +130,23 @@ describe('GET /mine', () => {
     expect(chain.length).toBe(2n);
   });
 
+  it('keeps answering while it mines, and mines a transaction posted meanwhile exactly once', async () => {
+    await node.updateSettings({ difficulty: 5 });
+    const mining = app.inject({ method: 'GET', url: '/mine' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const during = await app.inject({ method: 'POST', url: '/transactions/new', payload: '{"sender":"x","recipient":"y","amount":1}' });
+    expect(during.statusCode).toBe(201);
+    const chainDuring = await app.inject({ method: 'GET', url: '/chain' });
+    expect(json(chainDuring.body)['length']).toBe(1);
+    const mined = json((await mining).body) as { transactions: { sender: string }[] };
+    expect(mined.transactions.map((t) => t.sender)).toEqual(['x', '0']);
+    expect(node.pending()).toHaveLength(0);
+    await app.inject({ method: 'POST', url: '/transactions/new', payload: '{"sender":"late","recipient":"y","amount":1}' });
+    await node.updateSettings({ difficulty: 3 });
+    const next = json((await app.inject({ method: 'GET', url: '/mine' })).body) as { transactions: { sender: string }[] };
+    expect(next.transactions.map((t) => t.sender)).toEqual(['late', '0']);
+  });
+
   it('refuses remote callers with 403 unless remote mining is allowed', async () => {
     const remote = { method: 'GET' as const, url: '/mine', remoteAddress: '192.168.1.20' };
     const refused = await app.inject(remote);
