@@ -40,3 +40,25 @@ export interface NodeRepository {
   /** Waits for pending writes and releases files. */
   close(): Promise<void>;
 }
+
+/**
+ * The few calls the repository needs from a key-value file (conf, electron-store). Values must be
+ * plain JSON: numbers whose kind matters are stored as Python-JSON text instead.
+ */
+export interface KeyValueStore {
+  /** Absolute path of the backing file. */
+  readonly path: string;
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+/** How blocks and transactions become text on disk and back, number kinds and digits kept. */
+export interface BlockCodec {
+  /** One block as a single line of text (no newline). */
+  encode(block: Block): string;
+  /** Throws when the line is not a valid block. */
+  decode(line: string): Block;
+  encodeTransaction(tx: Transaction): string;
+  /** Throws when the text is not a JSON object. */
+  decodeTransaction(text: string): Transaction;
+}
