@@ -1,0 +1,398 @@
+/**
+ * The dashboard's contract: one API, implemented once in main (`src-main/control/`), reached over two
+ * transports: IPC in the desktop app (`window.api`, see window-api.ts) and a loopback HTTP control API
+ * with server-sent events for the headless node. Pure types and constants: no Node, Electron or DOM.
+ *
+ * Every DTO is plain JSON: no bigint, no undefined-vs-missing tricks. Counts and indexes are numbers;
+ * proofs and amounts are display strings in Python's form (`"1"` vs `"1.0"`), because the difference
+ * changes a block's hash (protocol.md §3).
+ */
+import type { Settings } from './settings.ts';
+
+// ───────────────────────────── results and errors ─────────────────────────────
+
+/** Expected failures, each with a message a person can act on. */
+export const ERROR_CODES = [
+  /** The payload was missing, of the wrong type or out of range (see `field`). */
+  'invalid-request',
+  'invalid-transaction',
+  'invalid-address',
+  'invalid-settings',
+  /** No block at that index, or no peer with that address. */
+  'not-found',
+  /** Mining was stopped before a proof was found. */
+  'mining-cancelled',
+  /** HTTP only: no or wrong token. */
+  'unauthorized',
+  /** HTTP: bad Host/Origin; IPC: the sender is not our window. */
+  'forbidden',
+  /** A node failure the dashboard has no better words for (the message says what happened). */
+  'node-error',
+  /** A bug: logged in main, shown as such. */
+  'internal',
+] as const;
+
+/** One of ERROR_CODES. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An expected failure as it crosses IPC or HTTP. */
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  /** The input field at fault, for forms. */
+  field?: string;
+}
+
+/** What every operation resolves to; transports never reject for expected failures. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+// ───────────────────────────────────── DTOs ─────────────────────────────────────
+
+/** The rule profiles of protocol.md §1. */
+export type ProfileName = Settings['profile'];
+
+/** A proof search's progress (at most 4 reports a second). */
+export interface MiningProgressDto {
+  tried: number;
+  hashRate: number;
+  elapsedMs: number;
+  expectedMs: number;
+  workers: number;
+}
+
+/** Whether and how the node is mining. */
+export interface MiningStateDto {
+  active: boolean;
+  /** Index of the block being mined, when active. */
+  targetIndex: number | null;
+  progress: MiningProgressDto | null;
+  workers: number;
+}
+
+/** The status strip: who we are, where we listen, chain height, mining. */
+export interface StatusDto {
+  nodeId: string;
+  name: string;
+  profile: ProfileName;
+  difficulty: number;
+  /** False when the difficulty is not the tutorial's 4: tutorial nodes cannot join. */
+  tutorialCompatible: boolean;
+  height: number;
+  lastHash: string;
+  pendingCount: number;
+  /** The peer port actually in use (the next free one when settings.port was taken). */
+  port: number;
+  /** `http://host:port` URLs others can use to reach this node. */
+  addresses: string[];
+  dataDir: string;
+  mining: MiningStateDto;
+}
+
+/** A transaction for display. Peers' chains may hold anything, so each field is shown as found. */
+export interface TransactionDto {
+  /** The string itself, Python's JSON of a non-string value, or null when missing. */
+  sender: string | null;
+  recipient: string | null;
+  /** Python's form: `"1"` (int) and `"1.0"` (float) are different amounts to the hash. */
+  amount: string | null;
+  /** A mining reward (`sender` is `"0"`). */
+  reward: boolean;
+  /** The whole transaction as Python's `json.dumps(tx, sort_keys=True)`. */
+  json: string;
+}
+
+/** One row of a chain list. */
+export interface BlockSummary {
+  /** 1-based, as in the block. */
+  index: number;
+  hash: string;
+  /** A 64-hex hash, or `1` / `"1"` for genesis as Python prints it (int vs string differs by profile). */
+  previousHash: string;
+  /** Decimal digits of the proof (it may exceed 2^53). */
+  proof: string;
+  /** Seconds since the epoch (a float, as Python's time.time()). */
+  timestamp: number;
+  transactionCount: number;
+}
+
+/** A block with its transactions and the exact text its hash is computed from. */
+export interface BlockDetail extends BlockSummary {
+  transactions: TransactionDto[];
+  /** `json.dumps(block, sort_keys=True)`: the bytes behind `hash`. */
+  json: string;
+}
+
+/** A page of the chain. */
+export interface ChainPage {
+  /** Blocks in the whole chain. */
+  total: number;
+  blocks: BlockSummary[];
+}
+
+/** Which page of the chain to fetch. */
+export interface ChainPageQuery {
+  /** Blocks to skip from the start of the chosen order (default 0). */
+  offset?: number;
+  /** Blocks per page: 1…CHAIN_PAGE_MAX (default CHAIN_PAGE_DEFAULT). */
+  limit?: number;
+  /** Newest block first (default false: genesis first). */
+  newestFirst?: boolean;
+}
+
+/** The default and the largest page of `chainPage`. */
+export const CHAIN_PAGE_DEFAULT = 50;
+export const CHAIN_PAGE_MAX = 500;
+
+/** The most blocks `search` returns. */
+export const SEARCH_MAX = 20;
+
+/** A transaction typed in the dashboard. */
+export interface TransactionInput {
+  sender: string;
+  recipient: string;
+  /** `"1"` is sent as an int, `"1.0"` or `"2.5"` as a float; a JS integer as an int. Finite, > 0. */
+  amount: string | number;
+}
+
+/** What `submitTransaction` queued. */
+export interface SubmittedTransaction {
+  /** The block it will go into. */
+  index: number;
+  transaction: TransactionDto;
+}
+
+/** A forged block. */
+export interface MineResultDto {
+  block: BlockSummary;
+  ms: number;
+  tried: number;
+}
+
+/** One peer as the node knows it. */
+export interface PeerDto {
+  /** `host:port` */
+  address: string;
+  online: boolean | null;
+  latencyMs: number | null;
+  height: number | null;
+  kind: 'blockparty' | 'tutorial' | null;
+  profile: ProfileName | null;
+  /** Epoch milliseconds. */
+  lastSeen: number | null;
+  lastError: string | null;
+}
+
+/** What adding peers did: some addresses may be refused while others are added. */
+export interface AddPeersResult {
+  /** Every peer now known. */
+  peers: PeerDto[];
+  /** Addresses newly added, as `host:port`. */
+  added: string[];
+  /** Inputs refused, each with the reason in words. */
+  rejected: { input: string; reason: string }[];
+}
+
+/** How one peer's chain fared in a resolve. */
+export interface PeerOutcomeDto {
+  peer: string;
+  outcome:
+    'adopted' | 'shorter-or-equal' | 'invalid' | 'unreachable' | 'timeout' | 'too-large' | 'bad-response';
+  blocks: number | null;
+  reason: string | null;
+  ms: number;
+}
+
+/** What a resolve did: which chain won and why, what was replaced, which transactions came back. */
+export interface ResolveReportDto {
+  replaced: boolean;
+  winner: string | null;
+  ourLengthBefore: number;
+  ourLengthAfter: number;
+  /** First index of ours that was replaced, null when kept. */
+  replacedFrom: number | null;
+  discarded: BlockSummary[];
+  restored: TransactionDto[];
+  dropped: TransactionDto[];
+  peers: PeerOutcomeDto[];
+}
+
+/** One line of the node's bounded activity log. */
+export interface ActivityDto {
+  id: number;
+  /** Epoch milliseconds. */
+  time: number;
+  kind:
+    | 'mined'
+    | 'chain-replaced'
+    | 'chain-kept'
+    | 'peer-added'
+    | 'peer-removed'
+    | 'peer-failed'
+    | 'rejected-input'
+    | 'transaction'
+    | 'node'
+    | 'error';
+  message: string;
+}
+
+/** The node's settings (see settings.ts). */
+export type SettingsDto = Settings;
+
+// ────────────────────────────────── the API ──────────────────────────────────
+
+/**
+ * The dashboard API. Each operation takes no argument or one plain object, and resolves to a
+ * Result: the same call over IPC (`window.api.x(input)`) and HTTP (`POST /api/x` with the input as
+ * the JSON body).
+ */
+export interface DashboardApi {
+  status(): Promise<Result<StatusDto>>;
+  chainPage(query?: ChainPageQuery): Promise<Result<ChainPage>>;
+  /** `not-found` when there is no block at that index. */
+  block(query: { index: number }): Promise<Result<BlockDetail>>;
+  /** Blocks whose index equals `text` or whose hash starts with it (hex, 1+ chars), newest first. */
+  search(query: { text: string }): Promise<Result<BlockSummary[]>>;
+  pending(): Promise<Result<TransactionDto[]>>;
+  submitTransaction(input: TransactionInput): Promise<Result<SubmittedTransaction>>;
+  /** Resolves when the block is forged (or `mining-cancelled` when stopped); progress comes as events. */
+  mine(): Promise<Result<MineResultDto>>;
+  stopMining(): Promise<Result<null>>;
+  peers(): Promise<Result<PeerDto[]>>;
+  /** Accepts `http://host:port` or `host:port`; `invalid-address` when none is valid. */
+  addPeers(input: { addresses: string[] }): Promise<Result<AddPeersResult>>;
+  removePeer(input: { address: string }): Promise<Result<PeerDto[]>>;
+  /** Pings every peer for its height and latency. */
+  refreshPeers(): Promise<Result<PeerDto[]>>;
+  /** Consensus: adopt the longest valid chain among peers. */
+  resolve(): Promise<Result<ResolveReportDto>>;
+  settings(): Promise<Result<SettingsDto>>;
+  updateSettings(patch: Partial<SettingsDto>): Promise<Result<SettingsDto>>;
+  /** A fresh genesis; pending transactions cleared. */
+  resetChain(): Promise<Result<null>>;
+  activity(): Promise<Result<ActivityDto[]>>;
+}
+
+/** The names of the operations. */
+export type OperationName = keyof DashboardApi;
+
+/** The argument of an operation (`undefined` for those without one). */
+export type OperationInput<K extends OperationName> = Parameters<DashboardApi[K]>[0];
+
+/** The success value of an operation. */
+export type OperationValue<K extends OperationName> =
+  Awaited<ReturnType<DashboardApi[K]>> extends Result<infer T> ? T : never;
+
+// ───────────────────────────────── events ─────────────────────────────────
+
+/** What main pushes to the dashboard. Subscribe first, then fetch the snapshot. */
+export interface DashboardEvents {
+  /** The whole status, coalesced (at most a few times a second). */
+  status: StatusDto;
+  /** The chain grew, was replaced or reset. */
+  chain: { height: number; reason: 'mined' | 'replaced' | 'reset' };
+  pending: { count: number };
+  /** Mining started/stopped, or progress while it runs. */
+  mining: MiningStateDto;
+  peers: PeerDto[];
+  activity: ActivityDto;
+  settings: SettingsDto;
+}
+
+/** The names of the events. */
+export type EventName = keyof DashboardEvents;
+
+// ─────────────────────────────────── IPC ───────────────────────────────────
+
+/** `ipcRenderer.invoke` channel of each operation (`domain:verb`). */
+export const IPC_CHANNELS = {
+  status: 'node:status',
+  chainPage: 'chain:page',
+  block: 'chain:block',
+  search: 'chain:search',
+  pending: 'transactions:pending',
+  submitTransaction: 'transactions:submit',
+  mine: 'mining:start',
+  stopMining: 'mining:stop',
+  peers: 'peers:list',
+  addPeers: 'peers:add',
+  removePeer: 'peers:remove',
+  refreshPeers: 'peers:refresh',
+  resolve: 'chain:resolve',
+  settings: 'settings:get',
+  updateSettings: 'settings:update',
+  resetChain: 'chain:reset',
+  activity: 'activity:list',
+} as const satisfies Record<OperationName, string>;
+
+/** `webContents.send` channel of each event (`domain:verb`). */
+export const IPC_EVENT_CHANNELS = {
+  status: 'node:status-changed',
+  chain: 'chain:changed',
+  pending: 'transactions:pending-changed',
+  mining: 'mining:changed',
+  peers: 'peers:changed',
+  activity: 'activity:added',
+  settings: 'settings:changed',
+} as const satisfies Record<EventName, string>;
+
+/** Every operation (the preload exposes exactly these, plus an `onX` per event). */
+export const OPERATION_NAMES = Object.keys(IPC_CHANNELS) as OperationName[];
+
+/** Every event; also the SSE `event:` names. */
+export const EVENT_NAMES = Object.keys(IPC_EVENT_CHANNELS) as EventName[];
+
+/** `onStatus`, `onChain`, … : the `window.api` method that subscribes to an event. */
+export type EventSubscriberName<K extends EventName = EventName> = `on${Capitalize<K>}`;
+
+/** `onStatus` for `status`. */
+export function subscriberName<K extends EventName>(event: K): EventSubscriberName<K> {
+  return `on${event.charAt(0).toUpperCase()}${event.slice(1)}` as EventSubscriberName<K>;
+}
+
+/** The global the preload exposes: `window.api`. */
+export const WINDOW_API_KEY = 'api';
+
+/** Every method of `window.api` (see window-api.ts): the operations, then one `onX` per event. */
+export const WINDOW_API_METHODS: readonly string[] = [...OPERATION_NAMES, ...EVENT_NAMES.map(subscriberName)];
+
+// ──────────────────────────── HTTP control API ────────────────────────────
+
+/**
+ * The loopback control API (headless node), on its own port, never shared with the peer API.
+ *
+ * - Operation `x`: `POST /api/x`, JSON body = the operation's input (`{}` or none when it takes none).
+ *   The response body is always the Result JSON: 200 with `{ok: true, value}`, or 4xx/5xx with
+ *   `{ok: false, error}` (see HTTP_STATUS_OF_ERROR).
+ * - Events: `GET /api/events?token=…` as server-sent events; `event:` is an EVENT_NAMES entry and
+ *   `data:` its JSON payload.
+ * - Token: `Authorization: Bearer <token>` header, or `?token=<token>` (EventSource cannot set
+ *   headers). The headless node prints `http://127.0.0.1:PORT/?token=…`: the dashboard reads the
+ *   token from its own URL. Static files of the dashboard are also served (a cookie set on the first
+ *   page load lets the browser fetch them).
+ */
+export const CONTROL_API_PREFIX = '/api';
+
+/** The path of an operation on the control API. */
+export function controlOperationPath(name: OperationName): string {
+  return `${CONTROL_API_PREFIX}/${name}`;
+}
+
+/** The server-sent events path of the control API. */
+export const CONTROL_EVENTS_PATH = `${CONTROL_API_PREFIX}/events`;
+
+/** The query parameter that carries the token (URLs, EventSource). */
+export const CONTROL_TOKEN_PARAM = 'token';
+
+/** HTTP status of each error code on the control API. */
+export const HTTP_STATUS_OF_ERROR: Readonly<Record<ErrorCode, number>> = {
+  'invalid-request': 400,
+  'invalid-transaction': 400,
+  'invalid-address': 400,
+  'invalid-settings': 400,
+  'not-found': 404,
+  'mining-cancelled': 409,
+  unauthorized: 401,
+  forbidden: 403,
+  'node-error': 500,
+  internal: 500,
+};

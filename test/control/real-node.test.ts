@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { startDashboard } from '../../src-main/control/headless-dashboard.ts';
+import type { RunningNode } from '../../src-main/node/runtime.ts';
+import type { BlockDetail, ChainPage, Result } from '../../src-main/shared/api.ts';
+import { CONTROL_EVENTS_PATH } from '../../src-main/shared/api.ts';
+import { startTestNode, tempDir } from '../helpers/node-fixture.ts';
+
+// The headless node's dashboard over a real node: real files, real miner, real sockets.
+describe('control API over a real node', () => {
+  const temp = tempDir('blockparty-control-');
+  let running: RunningNode;
+  let dashboard: Awaited<ReturnType<typeof startDashboard>>;
+  let base: string;
+  let token: string;
+
+  beforeAll(async () => {
+    running = await startTestNode(temp.dir, { difficulty: 2, name: 'Control test' });
+    dashboard = await startDashboard(running.node, { rendererDir: temp.dir });
+    const url = new URL(dashboard.url);
+    base = url.origin;
+    token = url.searchParams.get('token')!;
+  });
+
+  afterAll(async () => {
+    await dashboard?.close();
+    await running?.close();
+    temp.cleanup();
+  });
+
+  async function call<T>(operation: string, input?: unknown): Promise<{ status: number; body: Result<T> }> {
+    const res = await fetch(`${base}/api/${operation}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(input ?? {}),
+    });
+    return { status: res.status, body: (await res.json()) as Result<T> };
+  }
+
+  it('prints a loopback URL with a token', () => {
+    expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  });
+
+  it('shows the status of the real node', async () => {
+    const { status, body } = await call('status');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      ok: true,
+      value: {
+        name: 'Control test',
+        height: 1,
+        difficulty: 2,
+        tutorialCompatible: false,
+        port: running.port(),
+      },
+    });
+  });
+
+  it('queues a transaction, mines it, and shows the block with the text behind its hash', async () => {
+    const controller = new AbortController();
+    const events = await fetch(`${base}${CONTROL_EVENTS_PATH}?token=${token}`, { signal: controller.signal });
+    const reader = events.body!.getReader();
+    let text = '';
+    const readUntil = async (needle: string): Promise<void> => {
+      const decoder = new TextDecoder();
+      while (!text.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    await readUntil(': connected');
+
+    const tx = await call('submitTransaction', { sender: 'alice', recipient: 'bob', amount: '1.0' });
+    expect(tx.body).toMatchObject({ ok: true, value: { index: 2, transaction: { amount: '1.0' } } });
+
+    const mined = await call('mine');
+    expect(mined.body).toMatchObject({ ok: true, value: { block: { index: 2, transactionCount: 2 } } });
+    await readUntil('event: chain');
+    expect(text).toMatch(/event: chain\ndata: \{"height":2,"reason":"mined"\}/);
+    controller.abort();
+
+    const page = await call<ChainPage>('chainPage', { newestFirst: true, limit: 1 });
+    expect(page.body.ok && page.body.value.total).toBe(2);
+    const detail = await call<BlockDetail>('block', { index: 2 });
+    if (!detail.body.ok) throw new Error(detail.body.error.message);
+    const block = detail.body.value;
+    expect(createHash('sha256').update(block.json).digest('hex')).toBe(block.hash);
+    expect(block.transactions.map((t) => [t.sender, t.amount, t.reward])).toEqual([
+      ['alice', '1.0', false],
+      ['0', '1', true],
+    ]);
+    expect(page.body.ok && page.body.value.blocks[0]!.hash).toBe(block.hash);
+  });
+
+  it('maps the node errors to codes and statuses', async () => {
+    const peer = await call('addPeers', { addresses: ['not an address'] });
+    expect(peer.status).toBe(400);
+    expect(peer.body).toMatchObject({ ok: false, error: { code: 'invalid-address' } });
+    const settings = await call('updateSettings', { port: -1 });
+    expect(settings.status).toBe(400);
+    expect(settings.body).toMatchObject({ ok: false, error: { code: 'invalid-settings', field: 'port' } });
+    const tx = await call('submitTransaction', { sender: 'a', recipient: 'b', amount: '-3' });
+    expect(tx.body).toMatchObject({ ok: false, error: { code: 'invalid-transaction', field: 'amount' } });
+  });
+});

@@ -1,0 +1,207 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createDashboardService } from '../../src-main/control/service.ts';
+import { createFakeNode, hashBlock } from './fake-node.ts';
+
+describe('dashboard service', () => {
+  it('pages the chain oldest first and newest first', async () => {
+    const node = createFakeNode(5);
+    const service = createDashboardService(node);
+    const page = await service.chainPage({ offset: 1, limit: 2 });
+    expect(page).toEqual({
+      ok: true,
+      value: {
+        total: 5,
+        blocks: [expect.objectContaining({ index: 2 }), expect.objectContaining({ index: 3 })],
+      },
+    });
+    const newest = await service.chainPage({ limit: 2, newestFirst: true });
+    expect(newest.ok && newest.value.blocks.map((b) => b.index)).toEqual([5, 4]);
+    const past = await service.chainPage({ offset: 10 });
+    expect(past.ok && past.value).toEqual({ total: 5, blocks: [] });
+  });
+
+  it('summarises blocks without bigints, keeping Python forms', async () => {
+    const node = createFakeNode(2);
+    const service = createDashboardService(node);
+    const page = await service.chainPage();
+    expect(page.ok && page.value.blocks[0]).toEqual({
+      index: 1,
+      hash: hashBlock(node.blocks[0]!),
+      previousHash: '1',
+      proof: '100',
+      timestamp: 1506057125.900785,
+      transactionCount: 0,
+    });
+    expect(JSON.parse(JSON.stringify(page))).toEqual(page);
+  });
+
+  it('gives a block with its transactions and the exact hashed text', async () => {
+    const node = createFakeNode(2);
+    const service = createDashboardService(node);
+    const result = await service.block({ index: 2 });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.hash).toBe(hashBlock(node.blocks[1]!));
+    expect(result.value.json.startsWith('{"index": 2, "previous_hash": "')).toBe(true);
+    expect(result.value.transactions).toEqual([
+      {
+        sender: '0',
+        recipient: 'e3b0c44298fc1c149afbf4c8996fb924',
+        amount: '1',
+        reward: true,
+        json: '{"amount": 1, "recipient": "e3b0c44298fc1c149afbf4c8996fb924", "sender": "0"}',
+      },
+    ]);
+  });
+
+  it('answers not-found and invalid-request as values', async () => {
+    const service = createDashboardService(createFakeNode(2));
+    expect(await service.block({ index: 3 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await service.block({ index: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request', field: 'index' },
+    });
+    expect(await service.block('2' as never)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request' },
+    });
+    expect(await service.chainPage({ limit: 100_000 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request', field: 'limit' },
+    });
+    expect(await service.updateSettings({ colour: 'red' } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request', field: 'colour' },
+    });
+  });
+
+  it('searches by index and by hash prefix', async () => {
+    const node = createFakeNode(6);
+    const service = createDashboardService(node);
+    const byIndex = await service.search({ text: ' 3 ' });
+    expect(byIndex.ok && byIndex.value[0]?.index).toBe(3);
+    const hash = hashBlock(node.blocks[4]!);
+    const byHash = await service.search({ text: hash.slice(0, 10).toUpperCase() });
+    expect(byHash.ok && byHash.value.map((b) => b.index)).toEqual([5]);
+    expect(await service.search({ text: 'zz' })).toEqual({ ok: true, value: [] });
+    expect(await service.search({ text: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request' },
+    });
+  });
+
+  it('submits amounts with the kind the person typed', async () => {
+    const node = createFakeNode(1);
+    const service = createDashboardService(node);
+    const asInt = await service.submitTransaction({ sender: 'a', recipient: 'b', amount: '1' });
+    const asFloat = await service.submitTransaction({ sender: 'a', recipient: 'b', amount: '1.0' });
+    const fromNumber = await service.submitTransaction({ sender: 'a', recipient: 'b', amount: 2.5 });
+    expect(asInt.ok && asInt.value).toEqual({
+      index: 2,
+      transaction: expect.objectContaining({
+        amount: '1',
+        json: '{"amount": 1, "recipient": "b", "sender": "a"}',
+      }),
+    });
+    expect(asFloat.ok && asFloat.value.transaction.amount).toBe('1.0');
+    expect(fromNumber.ok && fromNumber.value.transaction.amount).toBe('2.5');
+    expect(node.pending()).toEqual([
+      { sender: 'a', recipient: 'b', amount: 1n },
+      { sender: 'a', recipient: 'b', amount: 1.0 },
+      { sender: 'a', recipient: 'b', amount: 2.5 },
+    ]);
+  });
+
+  it('passes node errors through with their field', async () => {
+    const service = createDashboardService(createFakeNode(1));
+    expect(await service.submitTransaction({ sender: '', recipient: 'b', amount: '1' })).toEqual({
+      ok: false,
+      error: { code: 'invalid-transaction', message: 'sender must be a non-empty string', field: 'sender' },
+    });
+    expect(await service.submitTransaction({ sender: 'a', recipient: 'b', amount: 'lots' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-transaction', field: 'amount' },
+    });
+    expect(await service.addPeers({ addresses: ['nope'] })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-address' },
+    });
+    expect(await service.updateSettings({ port: 70000 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-settings', field: 'port' },
+    });
+  });
+
+  it('reports bugs as internal and logs them', async () => {
+    const node = createFakeNode(1);
+    node.resolve = () => Promise.reject(new TypeError('boom'));
+    const logError = vi.fn();
+    const service = createDashboardService(node, { logError });
+    expect(await service.resolve()).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'Unexpected error: boom' },
+    });
+    expect(logError).toHaveBeenCalledOnce();
+  });
+
+  it('mines, stops and manages peers', async () => {
+    const node = createFakeNode(1);
+    const service = createDashboardService(node);
+    const mined = service.mine();
+    node.settleMine?.();
+    expect(await mined).toMatchObject({
+      ok: true,
+      value: { block: { index: 2, transactionCount: 1 }, tried: 35293 },
+    });
+    const stopped = service.mine();
+    expect(await service.stopMining()).toEqual({ ok: true, value: null });
+    expect(await stopped).toMatchObject({ ok: false, error: { code: 'mining-cancelled' } });
+
+    const added = await service.addPeers({ addresses: ['10.0.0.2:5000', 'bad address'] });
+    expect(added.ok && added.value).toMatchObject({
+      added: ['10.0.0.2:5000'],
+      rejected: [{ input: 'bad address' }],
+      peers: [{ address: '10.0.0.2:5000' }],
+    });
+    expect(await service.removePeer({ address: '10.0.0.9:5000' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    expect(await service.removePeer({ address: '10.0.0.2:5000' })).toEqual({ ok: true, value: [] });
+  });
+
+  it('forwards node events and coalesces status', async () => {
+    vi.useFakeTimers();
+    try {
+      const node = createFakeNode(1);
+      const service = createDashboardService(node, { statusIntervalMs: 100 });
+      const seen: string[] = [];
+      service.on('chain', (p) => seen.push(`chain ${p.height} ${p.reason}`));
+      service.on('status', (p) => seen.push(`status ${p.height}`));
+      service.on('mining', (p) => seen.push(`mining ${p.active}`));
+      node.emit('chain-changed', { height: 1, reason: 'reset' });
+      for (let i = 0; i < 5; i++) {
+        node.emit('mining-changed', { active: true, targetIndex: 2, progress: null, workers: 1 });
+      }
+      await vi.advanceTimersByTimeAsync(150);
+      expect(seen).toEqual(['chain 1 reset', ...Array(5).fill('mining true'), 'status 1']);
+      service.close();
+      expect(node.listenerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps serving other listeners when one throws', () => {
+    const node = createFakeNode(1);
+    const logError = vi.fn();
+    const service = createDashboardService(node, { logError });
+    const good = vi.fn();
+    service.on('pending', () => {
+      throw new Error('broken window');
+    });
+    service.on('pending', good);
+    node.emit('pending-changed', { count: 2 });
+    expect(good).toHaveBeenCalledWith({ count: 2 });
+    expect(logError).toHaveBeenCalledOnce();
+  });
+});
