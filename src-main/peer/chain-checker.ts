@@ -1,5 +1,5 @@
-import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../util/start-worker.ts';
+import { Worker } from 'node:worker_threads';
+import { workerSource } from '../util/worker-source.ts';
 import { checkChainText, type ChainCheckRequest, type ChainCheckResult } from './check-chain.ts';
 
 /** Below this size a chain is checked inline: a worker round trip would cost more than it saves. */
@@ -19,7 +19,12 @@ export function createChainChecker(): ChainChecker {
 
   const ensure = (): Worker => {
     if (worker) return worker;
-    const w = startWorker(new URL('./validate-worker.ts', import.meta.url), 'validate-worker');
+    const source = workerSource(
+      new URL('./validate-worker.ts', import.meta.url),
+      'validate-worker',
+      import.meta.url,
+    );
+    const w = new Worker(source.file, { eval: source.eval ?? false });
     w.unref();
     w.on('message', ({ id, result }: { id: number; result: ChainCheckResult }) => {
       waiting.get(id)?.resolve(result);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openConfRepository } from '../../src-main/store/conf-store.ts';
-import { createProofSearcher } from './inline-searcher.ts';
+import { createProofSearcher } from '../../src-main/mining/index.ts';
 import { BlockpartyNode, type NodeNetwork } from '../../src-main/node/node.ts';
 import { startNode, type RunningNode } from '../../src-main/node/runtime.ts';
 import type { Settings } from '../../src-main/shared/settings.ts';

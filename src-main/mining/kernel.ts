@@ -1,0 +1,418 @@
+/**
+ * The proof-search kernel: tries candidates by batches of 10 000 with a SHA-256 written in WebAssembly
+ * SIMD (4 candidates per instruction), generated for the exact layout of the guess string.
+ *
+ * The guess is `prefix + candidate + suffix` (article: prefix = last proof, no suffix; dvf: suffix = the
+ * previous block's hash). A batch (a "chunk") is the 10 000 candidates that share their high digits, so
+ * within a chunk only 4 bytes of the message change. Everything that does not depend on those 4 bytes is
+ * computed once per chunk in plain TypeScript: the blocks before them, the rounds before the word that
+ * holds them, and the parts of the message schedule that only involve constant words. The generated
+ * code then does only the per-candidate remainder, reading the low digits' bytes from a table.
+ */
+import { createHash } from 'node:crypto';
+import type { ProofJob } from './types.ts';
+import { IV, K, compress, pad, rounds, smallSigma0, smallSigma1 } from './sha256.ts';
+import { FunctionBuilder, I32, V128, assembleModule } from './wasm-writer.ts';
+
+/** Candidates per chunk: the low 4 decimal digits vary within a chunk, the others are fixed. */
+export const CHUNK = 10_000;
+
+/** The last chunk searched, so that every candidate stays a safe integer (below 2^53). */
+export const MAX_CHUNK = Math.floor(2 ** 53 / CHUNK) - 1;
+
+const LANES = 4;
+const ROWS = CHUNK / LANES;
+const LOW_DIGITS = 4;
+
+// Linear memory: two tables of low-digit words (one per message word the low digits can touch), the
+// per-chunk constants ("slots"), and, for the digest variant only, the full output of each candidate.
+const TABLE_BYTES = ROWS * 16;
+const TABLE = [0, TABLE_BYTES];
+const SLOTS = 2 * TABLE_BYTES;
+const SLOT_HIN = 0;
+const SLOT_STATE = 8;
+const SLOT_MASK = 16;
+const SLOT_K = 17;
+const SLOT_WORDS = SLOT_K + 64;
+const MAX_SLOTS = 1024;
+const OUT = SLOTS + MAX_SLOTS * 4;
+const PAGE = 65_536;
+
+/** Where the varying bytes sit in the padded message, for one (prefix, digits, suffix) length triple. */
+interface Plan {
+  /** Byte offset of the candidate's low 4 digits. */
+  low: number;
+  /** First block that depends on the low digits; the ones before are hashed once per chunk. */
+  firstBlock: number;
+  /** Blocks from `firstBlock` to the end of the padded message. */
+  blocks: number;
+  /** Rounds of `firstBlock` that come before the first varying word and are run once per chunk. */
+  startRound: number;
+  /** Global indices of the 32-bit message words holding low-digit bytes (one or two). */
+  varying: number[];
+  /** For each block from `firstBlock`, whether schedule word t (0..63) depends on the low digits. */
+  varies: boolean[][];
+}
+
+function makePlan(prefixLength: number, digits: number, suffixLength: number): Plan {
+  const length = prefixLength + digits + suffixLength;
+  const low = prefixLength + digits - LOW_DIGITS;
+  const firstWord = low >> 2;
+  const lastWord = (low + LOW_DIGITS - 1) >> 2;
+  const varying = firstWord === lastWord ? [firstWord] : [firstWord, lastWord];
+  const firstBlock = firstWord >> 4;
+  const blocks = Math.ceil((length + 9) / 64) - firstBlock;
+  const varies: boolean[][] = [];
+  for (let k = 0; k < blocks; k += 1) {
+    const v: boolean[] = [];
+    for (let t = 0; t < 16; t += 1) v.push(varying.includes((firstBlock + k) * 16 + t));
+    for (let t = 16; t < 64; t += 1) v.push(v[t - 2] || v[t - 7] || v[t - 15] || v[t - 16]);
+    varies.push(v);
+  }
+  if (SLOT_WORDS + blocks * 64 > MAX_SLOTS) throw new Error('proof kernel: message layout too large');
+  return { low, firstBlock, blocks, startRound: firstWord & 15, varying, varies };
+}
+
+const slotOfWord = (k: number, t: number): number => SLOT_WORDS + k * 64 + t;
+
+/**
+ * Emits `search(start, end) -> row | -1` (the first row of the table with a lane whose hash passes the
+ * word-0 filter) or `digest(start, end)` (writes every lane's 8 hash words) for a plan.
+ *
+ * Measured choices (see docs/benchmarks.md): one stream of 4 lanes (two interleaved streams spill
+ * registers), the schedule window in locals, and xor chains rather than shallow xor trees for the
+ * rotations: TurboFan hoists the leaves of a tree and runs out of the 16 xmm registers.
+ */
+function generate(plan: Plan, digest: boolean): FunctionBuilder {
+  const fn = new FunctionBuilder([I32, I32], [I32]);
+  const row = 0;
+  const end = 1;
+  const addr = fn.local(I32);
+  const offset = fn.local(I32);
+  let st = Array.from({ length: 8 }, () => fn.local(V128));
+  const hin = Array.from({ length: 8 }, () => fn.local(V128));
+  const w = Array.from({ length: 16 }, () => fn.local(V128));
+  const t1 = fn.local(V128);
+  let bc = fn.local(V128);
+  let ab = fn.local(V128);
+
+  const splatSlot = (slot: number): void => {
+    fn.i32Const(0).load32Splat(SLOTS + slot * 4);
+  };
+  // Σ and σ: each rotation is two shifts, all xored into one chain.
+  const sigma = (x: number, right: number[], shr?: number): void => {
+    right.forEach((n, i) => {
+      fn.get(x).shrU(n);
+      if (i > 0) fn.xor();
+      fn.get(x)
+        .shl(32 - n)
+        .xor();
+    });
+    if (shr !== undefined) fn.get(x).shrU(shr).xor();
+  };
+
+  /** One round; `wk` pushes K[t] + W[t] (or adds to the value on the stack and pushes the rest). */
+  const round = (wk: () => void): void => {
+    const [a, b, , d, e, f, g, h] = st;
+    // T1 = h + K[t] + W[t] + Ch(e, f, g) + Σ1(e), the terms known early first
+    fn.get(h);
+    wk();
+    fn.add();
+    // Ch = g ^ (e & (f ^ g))
+    fn.get(g).get(e).get(f).get(g).xor().and().xor().add();
+    sigma(e, [6, 11, 25]);
+    fn.add().tee(t1);
+    fn.get(d).add().set(d);
+    // T2 = Σ0(a) + Maj(a, b, c), with Maj = b ^ ((a ^ b) & (b ^ c)) and b ^ c carried from the last round
+    sigma(a, [2, 13, 22]);
+    fn.get(b).get(a).get(b).xor().tee(ab).get(bc).and().xor().add();
+    fn.get(t1).add().set(h);
+    st = [h, a, b, st[2], d, e, f, g];
+    [bc, ab] = [ab, bc];
+  };
+
+  fn.block().loop();
+  fn.get(row).get(end).i32GeU().brIf(1);
+  fn.get(row).i32Const(4).i32Shl().set(addr);
+
+  for (let k = 0; k < plan.blocks; k += 1) {
+    const varies = plan.varies[k];
+    const first = k === 0 ? plan.startRound : 0;
+    const hinOf = (j: number): void => {
+      if (k === 0) splatSlot(SLOT_HIN + j);
+      else fn.get(hin[j]);
+    };
+    for (let j = 0; j < 8; j += 1) {
+      if (k === 0) splatSlot(SLOT_STATE + j);
+      else fn.get(st[j]).tee(hin[j]);
+      fn.set(st[j]);
+    }
+    fn.get(st[1]).get(st[2]).xor().set(bc);
+
+    if (k > 0 && !varies.some(Boolean)) {
+      // A block of constant words (dvf's last block: the end of the hash and the padding): its K + W
+      // are all slots, so the 64 rounds are a loop of 8, which keeps the code small enough for the
+      // CPU's instruction caches (fully unrolled, dvf runs a third slower).
+      fn.i32Const(0).set(offset).loop();
+      for (let j = 0; j < 8; j += 1) {
+        round(() => {
+          fn.get(offset).load32Splat(SLOTS + slotOfWord(k, j) * 4);
+        });
+      }
+      fn.get(offset).i32Const(32).i32Add().tee(offset).i32Const(256).i32LtU().brIf(0).end();
+    } else
+      for (let t = first; t < 64; t += 1) {
+        if (varies[t]) {
+          if (t < 16) {
+            // The low digits' bytes from the table, plus the word's other (constant) bytes
+            const table = plan.varying.indexOf((plan.firstBlock + k) * 16 + t);
+            fn.get(addr).v128Load(TABLE[table]);
+            splatSlot(slotOfWord(k, t));
+            fn.add();
+          } else {
+            // W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16]; the constant terms are one slot
+            const terms: (() => void)[] = [];
+            if (varies[t - 2]) terms.push(() => sigma(w[(t - 2) & 15], [17, 19], 10));
+            if (varies[t - 7]) terms.push(() => fn.get(w[(t - 7) & 15]));
+            if (varies[t - 15]) terms.push(() => sigma(w[(t - 15) & 15], [7, 18], 3));
+            if (varies[t - 16]) terms.push(() => fn.get(w[t & 15]));
+            if (terms.length < 4) terms.push(() => splatSlot(slotOfWord(k, t)));
+            terms.forEach((term, i) => {
+              term();
+              if (i > 0) fn.add();
+            });
+          }
+          fn.set(w[t & 15]);
+        }
+        round(() => {
+          if (varies[t]) {
+            fn.get(w[t & 15]).add();
+            splatSlot(SLOT_K + t);
+          } else splatSlot(slotOfWord(k, t));
+        });
+      }
+
+    if (k < plan.blocks - 1) {
+      for (let j = 0; j < 8; j += 1) {
+        fn.get(st[j]);
+        hinOf(j);
+        fn.add().set(st[j]);
+      }
+    } else if (digest) {
+      for (let j = 0; j < 8; j += 1) {
+        fn.get(row).i32Const(7).i32Shl().get(st[j]);
+        hinOf(j);
+        fn.add().v128Store(OUT + j * 16);
+      }
+    } else {
+      fn.get(st[0]);
+      hinOf(0);
+      fn.add();
+      splatSlot(SLOT_MASK);
+      fn.and().splatConst(0).i32x4Eq().anyTrue().if().get(row).return().end();
+    }
+  }
+
+  fn.get(row).i32Const(1).i32Add().set(row).br(0).end().end();
+  fn.i32Const(-1);
+  return fn;
+}
+
+/** The slice of the WebAssembly JS API used here (every Node and Electron has it, the TS libs here lack it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule) => { exports: Record<string, unknown> };
+}
+type WasmModule = object;
+declare const WebAssembly: WasmApi;
+
+const modules = new Map<string, WasmModule>();
+
+function compiled(prefixLength: number, digits: number, suffixLength: number, digest: boolean): WasmModule {
+  const key = `${prefixLength}:${digits}:${suffixLength}:${digest}`;
+  let module = modules.get(key);
+  if (!module) {
+    const plan = makePlan(prefixLength, digits, suffixLength);
+    const fn = generate(plan, digest);
+    const bytes = digest ? OUT + ROWS * 128 : OUT;
+    module = new WebAssembly.Module(
+      assembleModule(Math.ceil(bytes / PAGE), [{ name: digest ? 'digest' : 'search', fn }]),
+    );
+    modules.set(key, module);
+  }
+  return module;
+}
+
+interface Instance {
+  plan: Plan;
+  run: (start: number, end: number) => number;
+  slots: Int32Array;
+  out: Int32Array;
+}
+
+/** The bits of hash word 0 that must be zero: the kernel's filter (hits are then checked exactly). */
+export function wordMask(difficulty: number): number {
+  const nibbles = Math.max(0, Math.min(8, Math.floor(difficulty)));
+  return nibbles === 0 ? 0 : (-1 << (32 - 4 * nibbles)) | 0;
+}
+
+/** Searches proofs for one job, chunk by chunk, on the calling thread. */
+export class ProofKernel {
+  private readonly prefix: Buffer;
+  private readonly suffix: Buffer;
+  private readonly difficulty: number;
+  private readonly instances = new Map<string, Instance>();
+  /** Chaining value after the blocks made only of prefix bytes, the same for every chunk. */
+  private readonly prefixChain: Int32Array;
+  private readonly prefixBlocks: number;
+
+  constructor(job: ProofJob) {
+    this.prefix = Buffer.from(job.lastProof.toString());
+    this.suffix = Buffer.from(job.profile === 'dvf' ? job.lastHash : '');
+    this.difficulty = job.difficulty;
+    this.prefixBlocks = Math.floor(this.prefix.length / 64);
+    this.prefixChain = Int32Array.from(IV);
+    for (let b = 0; b < this.prefixBlocks; b += 1) compress(this.prefixChain, this.prefix, b * 64);
+  }
+
+  /** Whether `candidate` is a valid proof, checked with node:crypto (the oracle the kernel answers to). */
+  isValid(candidate: bigint): boolean {
+    const hash = createHash('sha256')
+      .update(this.prefix)
+      .update(candidate.toString())
+      .update(this.suffix)
+      .digest();
+    const nibbles = Math.min(64, this.difficulty);
+    for (let n = 0; n < nibbles; n += 1) {
+      if ((n & 1 ? hash[n >> 1] & 0x0f : hash[n >> 1] >> 4) !== 0) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Tries the candidates `chunk * 10 000 + 0..9999`; returns a valid one or null. `stopped` is polled
+   * during the slow first chunk only: the others take about a millisecond.
+   */
+  searchChunk(chunk: number, stopped?: () => boolean): bigint | null {
+    const base = BigInt(chunk) * BigInt(CHUNK);
+    if (chunk === 0) {
+      // One- to four-digit candidates do not fit the kernel's layout; there are few of them.
+      for (let v = 0; v < CHUNK; v += 1) {
+        if (this.isValid(BigInt(v))) return BigInt(v);
+        if (v % 1000 === 999 && stopped?.()) return null;
+      }
+      return null;
+    }
+    const inst = this.prepare(chunk, false);
+    for (let from = 0; from < ROWS;) {
+      const hit = inst.run(from, ROWS);
+      if (hit < 0) return null;
+      for (let lane = 0; lane < LANES; lane += 1) {
+        const candidate = base + BigInt(hit * LANES + lane);
+        if (this.isValid(candidate)) return candidate;
+      }
+      from = hit + 1;
+    }
+    return null;
+  }
+
+  /** The SHA-256 digests of the guesses of the chunk's 10 000 candidates, 32 bytes each (for tests). */
+  digestChunk(chunk: number): Uint8Array {
+    const out = new Uint8Array(CHUNK * 32);
+    if (chunk === 0) {
+      for (let v = 0; v < CHUNK; v += 1) {
+        out.set(
+          createHash('sha256').update(this.prefix).update(String(v)).update(this.suffix).digest(),
+          v * 32,
+        );
+      }
+      return out;
+    }
+    const inst = this.prepare(chunk, true);
+    inst.run(0, ROWS);
+    const view = new DataView(out.buffer);
+    for (let i = 0; i < ROWS; i += 1) {
+      for (let lane = 0; lane < LANES; lane += 1) {
+        const v = i * LANES + lane;
+        for (let j = 0; j < 8; j += 1) view.setInt32(v * 32 + j * 4, inst.out[(i * 8 + j) * 4 + lane]);
+      }
+    }
+    return out;
+  }
+
+  /** Gets the instance for this chunk's digit count and fills its per-chunk slots. */
+  private prepare(chunk: number, digest: boolean): Instance {
+    if (!Number.isSafeInteger(chunk) || chunk < 1) throw new RangeError(`bad chunk ${chunk}`);
+    const high = String(chunk);
+    const digits = high.length + LOW_DIGITS;
+    const inst = this.instance(digits, digest);
+    const { plan, slots } = inst;
+
+    const message = pad(
+      Buffer.concat([this.prefix, Buffer.from(high), Buffer.alloc(LOW_DIGITS), this.suffix]),
+    );
+    const view = new DataView(message.buffer);
+    const chain = Int32Array.from(this.prefixChain);
+    for (let b = this.prefixBlocks; b < plan.firstBlock; b += 1) compress(chain, message, b * 64);
+    slots.set(chain, SLOT_HIN);
+    slots[SLOT_MASK] = wordMask(this.difficulty);
+    slots.set(K, SLOT_K);
+
+    const w = new Int32Array(64);
+    for (let k = 0; k < plan.blocks; k += 1) {
+      const varies = plan.varies[k];
+      for (let t = 0; t < 16; t += 1) w[t] = view.getInt32((plan.firstBlock + k) * 64 + t * 4);
+      for (let t = 0; t < 64; t += 1) {
+        if (t >= 16) {
+          // Sum of the terms that do not vary; when none varies this is the schedule word itself.
+          let sum = 0;
+          if (!varies[t - 2]) sum += smallSigma1(w[t - 2]);
+          if (!varies[t - 7]) sum += w[t - 7];
+          if (!varies[t - 15]) sum += smallSigma0(w[t - 15]);
+          if (!varies[t - 16]) sum += w[t - 16];
+          w[t] = sum | 0;
+        }
+        // A varying word's slot holds its constant part (its other bytes, or its constant terms).
+        slots[slotOfWord(k, t)] = varies[t] ? w[t] : (w[t] + K[t]) | 0;
+      }
+      if (k === 0) {
+        const state = Int32Array.from(chain);
+        rounds(state, w, 0, plan.startRound);
+        slots.set(state, SLOT_STATE);
+      }
+    }
+    return inst;
+  }
+
+  private instance(digits: number, digest: boolean): Instance {
+    const key = `${digits}:${digest}`;
+    let inst = this.instances.get(key);
+    if (inst) return inst;
+    const module = compiled(this.prefix.length, digits, this.suffix.length, digest);
+    const exports = new WebAssembly.Instance(module).exports as Record<string, unknown>;
+    const memory = exports.memory as { buffer: ArrayBuffer };
+    const plan = makePlan(this.prefix.length, digits, this.suffix.length);
+    // The low-digit bytes of each candidate, placed in the one or two words they occupy. Lane l of row i
+    // is candidate 4i + l of the chunk: the first row with a hit holds the chunk's smallest proof, so a
+    // single worker finds the very proof a tutorial node would.
+    const tables = TABLE.map((offset) => new Int32Array(memory.buffer, offset, ROWS * LANES));
+    for (let i = 0; i < ROWS; i += 1) {
+      for (let lane = 0; lane < LANES; lane += 1) {
+        const digitsOfV = String(i * LANES + lane).padStart(LOW_DIGITS, '0');
+        for (let q = 0; q < LOW_DIGITS; q += 1) {
+          const pos = plan.low + q;
+          const table = plan.varying.indexOf(pos >> 2);
+          tables[table][i * 4 + lane] |= digitsOfV.charCodeAt(q) << (8 * (3 - (pos & 3)));
+        }
+      }
+    }
+    inst = {
+      plan,
+      run: exports[digest ? 'digest' : 'search'] as (start: number, end: number) => number,
+      slots: new Int32Array(memory.buffer, SLOTS, MAX_SLOTS),
+      out: digest ? new Int32Array(memory.buffer, OUT, ROWS * 32) : new Int32Array(0),
+    };
+    this.instances.set(key, inst);
+    return inst;
+  }
+}
