@@ -42,6 +42,7 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     logger: deps.logger ?? false,
     bodyLimit,
     ajv: { customOptions: { coerceTypes: false } },
+    schemaErrorFormatter: (errors) => new Error(errors.map(describeSchemaError).join('; ')),
   });
 
   // The tutorial's clients often POST without a JSON content type: parse every body as JSON, with the
@@ -65,12 +66,7 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     if (thrown instanceof NodeError)
       return sendError(reply, statusOf(thrown.code), thrown.code, thrown.message, thrown.field);
     if (error.validation) {
-      return sendError(
-        reply,
-        400,
-        'invalid-body',
-        `The request body is not right: ${error.message.replace(/^body/, 'body')}.`,
-      );
+      return sendError(reply, 400, 'invalid-body', `${error.message}.`);
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendError(reply, 413, 'body-too-large', `The body is larger than ${bodyLimit} bytes.`);
@@ -160,6 +156,28 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
   });
 
   return app;
+}
+
+/** Words for one JSON-schema failure, naming the field and what it should be. */
+function describeSchemaError(error: {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}): string {
+  const field = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const kinds: Record<string, string> = { array: 'a list', object: 'a JSON object', string: 'a string' };
+  switch (error.keyword) {
+    case 'required':
+      return `"${String(error.params['missingProperty'])}" is missing`;
+    case 'type': {
+      const kind = kinds[String(error.params['type'])] ?? String(error.params['type']);
+      return field ? `"${field}" must be ${kind}` : `the body must be ${kind}`;
+    }
+    case 'minLength':
+      return `"${field}" must not be empty`;
+    default:
+      return `"${field || 'body'}" is not valid (${error.keyword})`;
+  }
 }
 
 function outcomeToPy(o: PeerOutcome): PyValue {

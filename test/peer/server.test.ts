@@ -173,7 +173,7 @@ describe('POST /nodes/register', () => {
 
   it.each([
     ['{}', 'nodes'],
-    ['{"nodes": "localhost:5001"}', 'array'],
+    ['{"nodes": "localhost:5001"}', 'must be a list'],
     ['{"nodes": ["nonsense"]}', 'No valid address'],
     ['{"nodes": []}', 'empty'],
     ['{"nodes": ["localhost:5000"]}', 'itself'],

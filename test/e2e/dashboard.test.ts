@@ -1,0 +1,195 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildRendererOnce, ROOT } from './support/build';
+import { launchChromium } from './support/browser';
+import { startHeadlessNode } from './support/headless-node';
+import type { HeadlessNode } from './support/headless-node';
+
+// Real headless nodes (difficulty 2 so mining takes milliseconds) driven through their browser dashboard.
+const SCREENSHOTS = resolve(ROOT, 'docs/screenshots');
+const SCREENS = ['overview', 'chain', 'transactions', 'peers', 'settings', 'activity'] as const;
+
+let dirs: string[] = [];
+let nodeA: HeadlessNode;
+let nodeB: HeadlessNode;
+let dataDirA: string;
+let context: BrowserContext;
+let closeBrowser: () => Promise<void>;
+let page: Page;
+const pageErrors: string[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'blockparty-e2e-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function go(screen: (typeof SCREENS)[number]): Promise<void> {
+  await page.click(`[data-testid=nav-${screen}]`);
+  await page.waitForSelector(`[data-testid=nav-${screen}].router-link-active`);
+}
+
+async function openDashboard(node: HeadlessNode): Promise<void> {
+  await page.goto(node.dashboardUrl);
+  await page.waitForSelector('[data-testid=node-name]');
+  await expectText('[data-testid=strip-height]', /\d/);
+}
+
+async function expectText(selector: string, text: string | RegExp, timeout = 20_000): Promise<void> {
+  const locator = page.locator(selector).first();
+  await locator.waitFor({ timeout });
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await locator.textContent()) ?? '';
+    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${selector}: expected ${String(text)}, found "${last}"`);
+}
+
+async function dismissNotifications(): Promise<void> {
+  await page.evaluate(() => {
+    for (const button of document.querySelectorAll<HTMLButtonElement>('[data-testid=notification] button')) {
+      button.click();
+    }
+  });
+}
+
+async function mineOnce(expectedHeight: number): Promise<void> {
+  await go('overview');
+  await page.click('[data-testid=mine-button]');
+  await expectText('[data-testid=strip-height]', new RegExp(`^${expectedHeight}$`));
+}
+
+describe('dashboard of real headless nodes', () => {
+  beforeAll(async () => {
+    await buildRendererOnce();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    dataDirA = tempDir();
+    [nodeA, nodeB] = await Promise.all([
+      startHeadlessNode({ dataDir: dataDirA, name: 'Classroom node A', difficulty: 2 }),
+      startHeadlessNode({ dataDir: tempDir(), name: 'Node B', difficulty: 2 }),
+    ]);
+    ({ context, close: closeBrowser } = await launchChromium({ colorScheme: 'light', locale: 'en-US' }));
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // A CSP violation or an unhandled error in the dashboard fails the run.
+      if (message.type() === 'error' && !/Failed to load resource/.test(message.text()))
+        pageErrors.push(message.text());
+    });
+    await openDashboard(nodeA);
+  }, 240_000);
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await Promise.all([nodeA?.stop(), nodeB?.stop()]);
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    dirs = [];
+  });
+
+  it('shows the node and mines a block that appears in the chain', async () => {
+    await expectText('[data-testid=node-name]', 'Classroom node A');
+    await expectText('[data-testid=strip-height]', /^1$/);
+    await expect.poll(() => page.locator('[data-testid=difficulty]').textContent()).toBe('2');
+    await expect.poll(() => page.getByText('cannot join').count()).toBeGreaterThan(0);
+    await mineOnce(2);
+    await go('chain');
+    await page.waitForSelector('[data-testid=block-2]');
+    await page.click('[data-testid=block-2]');
+    await expectText('[data-testid=block-detail]', /mining reward/);
+  }, 60_000);
+
+  it('shows a bad transaction as a field error', async () => {
+    await go('transactions');
+    await page.fill('[data-testid=tx-sender]', 'alice');
+    await page.fill('[data-testid=tx-recipient]', 'bob');
+    await page.fill('[data-testid=tx-amount]', '-5');
+    await page.click('[data-testid=tx-submit]');
+    await expectText('[data-testid=tx-amount-error]', 'Enter a number greater than 0.');
+    expect(await page.getAttribute('[data-testid=tx-amount]', 'aria-invalid')).toBe('true');
+  }, 30_000);
+
+  it('submits a transaction, sees it pending, then mined', async () => {
+    await page.fill('[data-testid=tx-amount]', '2.5');
+    await page.click('[data-testid=tx-submit]');
+    await expectText('[data-testid=pending-table]', /alice\s*bob\s*2\.5/);
+    await expectText('[data-testid=strip-pending]', /^1$/);
+    await mineOnce(3);
+    await expectText('[data-testid=strip-pending]', /^0$/);
+    await go('transactions');
+    await page.waitForSelector('[data-testid=pool-empty]');
+    await expectText('[data-testid=balances-table]', /bob/);
+    await go('chain');
+    await page.click('[data-testid=block-3]');
+    await expectText('[data-testid=detail-transactions]', /alice\s*bob\s*2\.5/);
+  }, 60_000);
+
+  it('adds a second node as a peer and sees it online', async () => {
+    const address = new URL(nodeB.addresses[0]!).host;
+    await go('peers');
+    await page.fill('[data-testid=peer-address]', 'not an address');
+    await page.click('[data-testid=peer-add]');
+    await expectText('[data-testid=peer-address-error]', /192\.168\.1\.20:5000/);
+    await page.fill('[data-testid=peer-address]', nodeB.addresses[0]!);
+    await page.click('[data-testid=peer-add]');
+    await expectText(`[data-testid="peer-${address}"]`, /online/);
+    await expectText(`[data-testid="peer-${address}"] [data-testid=peer-height]`, /^1$/);
+  }, 60_000);
+
+  it('resolves conflicts after the peer grew longer and shows what was replaced', async () => {
+    for (let i = 0; i < 4; i++) await nodeB.call('mine');
+    await page.click('[data-testid=resolve]');
+    await expectText('[data-testid=resolve-verdict]', /Our chain was replaced/, 30_000);
+    await expectText('[data-testid=resolve-report]', /has 5 blocks, more than our 3/);
+    await expectText('[data-testid=discarded-blocks]', /#3/);
+    await expectText('[data-testid=restored-transactions]', /alice\s*bob\s*2\.5/);
+    await expectText('[data-testid=strip-height]', /^5$/);
+    await expectText('[data-testid=peer-outcomes]', /adopted/);
+  }, 60_000);
+
+  it('saves a screenshot of every screen, light and dark, English and Chinese', async () => {
+    for (const locale of ['en', 'zh-CN'] as const) {
+      for (const theme of ['light', 'dark'] as const) {
+        await page.selectOption('[data-testid=pref-locale]', locale);
+        await page.selectOption('[data-testid=pref-theme]', theme);
+        for (const screen of SCREENS) {
+          await go(screen);
+          if (screen === 'chain') await page.click('[data-testid=block-5]');
+          await page.waitForTimeout(350);
+          await dismissNotifications();
+          await page.screenshot({
+            path: join(SCREENSHOTS, `${screen}-${locale}-${theme}.png`),
+            fullPage: true,
+            animations: 'disabled',
+          });
+        }
+      }
+    }
+    await page.selectOption('[data-testid=pref-locale]', 'en');
+    await page.selectOption('[data-testid=pref-theme]', 'light');
+  }, 180_000);
+
+  it('keeps everything across a restart of the node', async () => {
+    await nodeA.stop();
+    nodeA = await startHeadlessNode({ dataDir: dataDirA, name: 'Classroom node A', difficulty: 2 });
+    await openDashboard(nodeA);
+    await expectText('[data-testid=strip-height]', /^5$/);
+    await expectText('[data-testid=strip-pending]', /^1$/);
+    await expectText('[data-testid=node-name]', 'Classroom node A');
+    await go('peers');
+    await expectText('[data-testid=peers-table]', new URL(nodeB.addresses[0]!).host);
+    await go('transactions');
+    await expectText('[data-testid=pending-table]', /alice\s*bob\s*2\.5/);
+    await go('activity');
+    await expectText('[data-testid=activity-table]', /.+/);
+  }, 90_000);
+
+  it('raised no page errors and no CSP violations', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

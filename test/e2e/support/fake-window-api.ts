@@ -1,0 +1,221 @@
+/**
+ * A stand-in for the preload's `window.api`, injected with `page.addInitScript` so the dashboard can be
+ * looked at in any state (10,000 blocks, a resolve report, offline peers) without running nodes.
+ * It must be self-contained: Playwright serialises the function's source into the page.
+ */
+export function installFakeWindowApi(options: { height: number; mining: boolean }): void {
+  type Listener = (payload: unknown) => void;
+  const listeners = new Map<string, Set<Listener>>();
+  const emit = (event: string, payload: unknown): void => {
+    for (const listener of listeners.get(event) ?? []) listener(payload);
+  };
+  const ok = <T>(value: T) => Promise.resolve({ ok: true as const, value });
+  const hex = (seed: number): string => {
+    let out = '';
+    let x = (seed * 2654435761) >>> 0;
+    while (out.length < 64) {
+      x = (x ^ (x << 13)) >>> 0;
+      x = (x ^ (x >>> 17)) >>> 0;
+      x = (x ^ (x << 5)) >>> 0;
+      out += x.toString(16).padStart(8, '0');
+    }
+    return out.slice(0, 64);
+  };
+  const nodeId = 'e3b0c44298fc1c149afbf4c8996fb924';
+  const height = options.height;
+  const start = 1_700_000_000;
+  const hashOf = (index: number): string => (index === 0 ? '1' : '000' + hex(index).slice(3));
+  const summary = (index: number) => ({
+    index,
+    hash: hashOf(index),
+    previousHash: index === 1 ? '1' : hashOf(index - 1),
+    proof: index === 1 ? '100' : String((index * 7919) % 90_000),
+    timestamp: start + index * 37.25,
+    transactionCount: index === 1 ? 0 : 1 + (index % 3),
+  });
+  const tx = (sender: string, recipient: string, amount: string) => ({
+    sender,
+    recipient,
+    amount,
+    reward: sender === '0',
+    json: JSON.stringify({ amount, recipient, sender }),
+  });
+  const names = ['alice', 'bob', 'carol', 'dave'];
+  const txsOf = (index: number) => {
+    const s = summary(index);
+    const list = [];
+    for (let i = 0; i < s.transactionCount - 1; i++) {
+      list.push(tx(names[(index + i) % 4]!, names[(index + i + 1) % 4]!, String(1 + ((index + i) % 5))));
+    }
+    if (index > 1) list.push(tx('0', nodeId, '1'));
+    return list;
+  };
+  const pending = [tx('alice', 'bob', '5'), tx('carol', 'dave', '2.5')];
+  const settings = {
+    name: 'Ana’s laptop',
+    port: 5000,
+    bindAll: true,
+    profile: 'article',
+    difficulty: 4,
+    workers: 0,
+    allowRemoteMine: false,
+    autoMine: false,
+  };
+  const progress = { tried: 1_284_512, hashRate: 412_300, elapsedMs: 3120, expectedMs: 158_900, workers: 3 };
+  const mining = () => ({
+    active: options.mining,
+    targetIndex: options.mining ? height + 1 : null,
+    progress: options.mining ? progress : null,
+    workers: 3,
+  });
+  const status = () => ({
+    nodeId,
+    name: settings.name,
+    profile: settings.profile,
+    difficulty: settings.difficulty,
+    tutorialCompatible: settings.difficulty === 4,
+    height,
+    lastHash: hashOf(height),
+    pendingCount: pending.length,
+    port: 5000,
+    addresses: ['http://192.168.1.23:5000', 'http://10.0.0.7:5000'],
+    dataDir: '/home/ana/.config/blockparty',
+    mining: mining(),
+  });
+  const peers = [
+    {
+      address: '192.168.1.31:5000',
+      online: true,
+      latencyMs: 4,
+      height: height + 3,
+      kind: 'blockparty',
+      profile: 'article',
+      lastSeen: Date.now() - 3000,
+      lastError: null,
+    },
+    {
+      address: '192.168.1.40:5001',
+      online: true,
+      latencyMs: 12,
+      height: 9,
+      kind: 'tutorial',
+      profile: null,
+      lastSeen: Date.now() - 40_000,
+      lastError: null,
+    },
+    {
+      address: '192.168.1.77:5000',
+      online: false,
+      latencyMs: null,
+      height: null,
+      kind: null,
+      profile: null,
+      lastSeen: Date.now() - 600_000,
+      lastError: 'connect ECONNREFUSED',
+    },
+  ];
+  const report = {
+    replaced: true,
+    winner: '192.168.1.31:5000',
+    ourLengthBefore: height,
+    ourLengthAfter: height + 3,
+    replacedFrom: height - 1,
+    discarded: [summary(height - 1), summary(height)],
+    restored: [tx('bob', 'carol', '3')],
+    dropped: [tx('alice', 'bob', '5')],
+    peers: [
+      { peer: '192.168.1.31:5000', outcome: 'adopted', blocks: height + 3, reason: null, ms: 48 },
+      { peer: '192.168.1.40:5001', outcome: 'shorter-or-equal', blocks: 9, reason: null, ms: 31 },
+      {
+        peer: '192.168.1.77:5000',
+        outcome: 'unreachable',
+        blocks: null,
+        reason: 'connect ECONNREFUSED',
+        ms: 3,
+      },
+    ],
+  };
+  const activity = [
+    { id: 1, time: Date.now() - 300_000, kind: 'node', message: 'Node started on port 5000' },
+    { id: 2, time: Date.now() - 240_000, kind: 'peer-added', message: 'Peer 192.168.1.31:5000 added' },
+    { id: 3, time: Date.now() - 200_000, kind: 'mined', message: `Block #${height - 1} mined in 41.2 s` },
+    {
+      id: 4,
+      time: Date.now() - 120_000,
+      kind: 'rejected-input',
+      message: 'Transaction refused: amount must be a positive number',
+    },
+    {
+      id: 5,
+      time: Date.now() - 60_000,
+      kind: 'peer-failed',
+      message: 'Peer 192.168.1.77:5000 did not answer (ECONNREFUSED)',
+    },
+    {
+      id: 6,
+      time: Date.now() - 10_000,
+      kind: 'chain-replaced',
+      message: `Chain replaced by 192.168.1.31:5000 (${height + 3} > ${height} blocks)`,
+    },
+  ];
+  const api: Record<string, unknown> = {
+    status: () => ok(status()),
+    chainPage: (q: { offset?: number; limit?: number; newestFirst?: boolean } = {}) => {
+      const offset = q.offset ?? 0;
+      const limit = q.limit ?? 50;
+      const blocks = [];
+      for (let i = 0; i < limit; i++) {
+        const index = q.newestFirst ? height - offset - i : offset + i + 1;
+        if (index < 1 || index > height) break;
+        blocks.push(summary(index));
+      }
+      return ok({ total: height, blocks });
+    },
+    block: ({ index }: { index: number }) =>
+      ok({ ...summary(index), transactions: txsOf(index), json: JSON.stringify(summary(index)) }),
+    search: ({ text }: { text: string }) => {
+      const n = Number(text);
+      if (Number.isInteger(n) && n >= 1 && n <= height) return ok([summary(n)]);
+      return ok([]);
+    },
+    pending: () => ok(pending),
+    submitTransaction: (input: { sender: string; recipient: string; amount: string }) => {
+      pending.push(tx(input.sender, input.recipient, String(input.amount)));
+      emit('pending', { count: pending.length });
+      return ok({ index: height + 1, transaction: pending[pending.length - 1] });
+    },
+    mine: () => new Promise(() => {}),
+    stopMining: () => ok(null),
+    peers: () => ok(peers),
+    addPeers: () => ok({ peers, added: [], rejected: [] }),
+    removePeer: () => ok(peers),
+    refreshPeers: () => ok(peers),
+    resolve: () => ok(report),
+    settings: () => ok(settings),
+    updateSettings: (patch: object) => {
+      Object.assign(settings, patch);
+      return ok(settings);
+    },
+    resetChain: () => ok(null),
+    activity: () => ok(activity),
+  };
+  for (const event of ['status', 'chain', 'pending', 'mining', 'peers', 'activity', 'settings']) {
+    api[`on${event[0]!.toUpperCase()}${event.slice(1)}`] = (listener: Listener) => {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event)!.add(listener);
+      return () => listeners.get(event)!.delete(listener);
+    };
+  }
+  // A rising-and-falling hash rate so the sparkline has a shape.
+  if (options.mining) {
+    let t = 0;
+    setInterval(() => {
+      t++;
+      progress.hashRate = 380_000 + Math.round(Math.sin(t / 3) * 40_000 + (t % 7) * 5000);
+      progress.tried += progress.hashRate / 4;
+      progress.elapsedMs += 250;
+      emit('mining', mining());
+    }, 250);
+  }
+  (window as unknown as { api: unknown }).api = api;
+}

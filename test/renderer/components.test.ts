@@ -1,0 +1,261 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it } from 'vitest';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import type { Pinia } from 'pinia';
+import { createMemoryHistory } from 'vue-router';
+import { setDashboardClient } from '@renderer/api';
+import { createAppI18n } from '@renderer/i18n';
+import { createAppRouter } from '@renderer/router';
+import App from '@renderer/App.vue';
+import OverviewView from '@renderer/views/OverviewView.vue';
+import TransactionsView from '@renderer/views/TransactionsView.vue';
+import ChainView from '@renderer/views/ChainView.vue';
+import PeersView from '@renderer/views/PeersView.vue';
+import SettingsView from '@renderer/views/SettingsView.vue';
+import SparkLine from '@renderer/components/SparkLine.vue';
+import NotificationsHost from '@renderer/components/NotificationsHost.vue';
+import { useNodeStore } from '@renderer/stores/node';
+import { useSettingsStore } from '@renderer/stores/settings';
+import { useNotificationsStore } from '@renderer/stores/notifications';
+import { usePreferencesStore } from '@renderer/stores/preferences';
+import { CHAIN_PAGE_SIZE } from '@renderer/stores/chain';
+import { createFakeClient, makeBlock, makeStatus, makeTx, ok } from './fake-client';
+import type { FakeClient } from './fake-client';
+
+let client: FakeClient;
+let pinia: Pinia;
+
+beforeEach(() => {
+  pinia = createPinia();
+  setActivePinia(pinia);
+  client = createFakeClient();
+  setDashboardClient(client);
+  localStorage.clear();
+});
+
+function mountView(component: object, locale: 'en' | 'zh-CN' = 'en') {
+  return mount(component, {
+    global: { plugins: [pinia, createAppI18n(locale)], stubs: { RouterLink: true } },
+  });
+}
+
+describe('Overview', () => {
+  it('shows who we are, where to join, and the key numbers', async () => {
+    const node = useNodeStore();
+    node.start();
+    await flushPromises();
+    const wrapper = mountView(OverviewView);
+    expect(wrapper.get('[data-testid=node-name]').text()).toBe('Test node');
+    expect(wrapper.get('[data-testid=node-id]').text()).toBe('a'.repeat(32));
+    expect(wrapper.get('[data-testid=addresses]').text()).toContain('http://192.168.1.5:5000');
+    expect(wrapper.get('[data-testid=height]').text()).toBe('3');
+    expect(wrapper.text()).not.toContain('cannot join');
+  });
+
+  it('turns Mine into Stop while mining and shows the live rate', async () => {
+    const node = useNodeStore();
+    node.start();
+    await flushPromises();
+    const wrapper = mountView(OverviewView);
+    const button = wrapper.get('[data-testid=mine-button]');
+    expect(button.text()).toContain('Mine a block');
+    const progress = { tried: 123_456, hashRate: 250_000, elapsedMs: 2000, expectedMs: 262_000, workers: 3 };
+    client.emit('mining', { active: true, targetIndex: 4, progress, workers: 3 });
+    await flushPromises();
+    expect(button.text()).toContain('Stop mining');
+    expect(wrapper.get('[data-testid=hash-rate]').text()).toBe('250 kH/s');
+    expect(wrapper.text()).toContain('Mining block #4');
+    await button.trigger('click');
+    expect(client.stopMining).toHaveBeenCalled();
+  });
+
+  it('warns that tutorial nodes cannot join when the difficulty is not 4', async () => {
+    client.status.mockResolvedValue(ok(makeStatus({ difficulty: 3, tutorialCompatible: false })));
+    useNodeStore().start();
+    await flushPromises();
+    const wrapper = mountView(OverviewView);
+    expect(wrapper.text()).toContain('Difficulty 3 ≠ 4');
+  });
+
+  it('saves the auto-mine switch at once', async () => {
+    useSettingsStore().start();
+    useNodeStore().start();
+    await flushPromises();
+    const wrapper = mountView(OverviewView);
+    await wrapper.get('button[role=switch]').trigger('click');
+    expect(client.updateSettings).toHaveBeenCalledWith({ autoMine: true });
+  });
+});
+
+describe('Transactions', () => {
+  it('shows errors beside the field and marks it invalid', async () => {
+    const wrapper = mountView(TransactionsView);
+    await flushPromises();
+    await wrapper.get('[data-testid=tx-sender]').setValue('alice');
+    await wrapper.get('[data-testid=tx-recipient]').setValue('bob');
+    await wrapper.get('[data-testid=tx-amount]').setValue('-3');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-testid=tx-amount-error]').text()).toBe('Enter a number greater than 0.');
+    expect(wrapper.get('[data-testid=tx-amount]').attributes('aria-invalid')).toBe('true');
+    expect(wrapper.get('[data-testid=tx-amount]').attributes('aria-describedby')).toBe('tx-amount-error');
+    expect(client.submitTransaction).not.toHaveBeenCalled();
+  });
+
+  it('lists the pending pool and marks balances as not enforced', async () => {
+    client.pending.mockResolvedValue(ok([makeTx('alice', 'bob', '5')]));
+    const wrapper = mountView(TransactionsView);
+    await flushPromises();
+    expect(wrapper.get('[data-testid=pending-table]').text()).toContain('alice');
+    expect(wrapper.get('[data-testid=pool-count]').text()).toBe('1');
+    expect(wrapper.text()).toContain('not enforced');
+  });
+
+  it('speaks Chinese', async () => {
+    const wrapper = mountView(TransactionsView, 'zh-CN');
+    await flushPromises();
+    expect(wrapper.text()).toContain('待处理交易池');
+  });
+});
+
+describe('Chain', () => {
+  it('renders one page of linked cards and the detail of a block', async () => {
+    const blocks = Array.from({ length: CHAIN_PAGE_SIZE }, (_, i) => makeBlock(10_000 - i));
+    client.chainPage.mockResolvedValue(ok({ total: 10_000, blocks }));
+    client.block.mockResolvedValue(
+      ok({ ...makeBlock(10_000), transactions: [makeTx('0', 'me', '1')], json: '{"index": 10000}' }),
+    );
+    const wrapper = mountView(ChainView);
+    await flushPromises();
+    expect(wrapper.findAll('.block-card')).toHaveLength(CHAIN_PAGE_SIZE);
+    expect(wrapper.get('[data-testid=link-9999]').classes()).not.toContain('broken');
+    expect(wrapper.text()).toContain(`Page 1 of ${Math.ceil(10_000 / CHAIN_PAGE_SIZE)}`);
+    await wrapper.get('[data-testid=block-10000]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-testid=block-detail]').text()).toContain('mining reward');
+  });
+
+  it('says how to search when nothing matches', async () => {
+    const wrapper = mountView(ChainView);
+    await flushPromises();
+    await wrapper.get('[data-testid=chain-search]').setValue('zzz');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.text()).toContain('No block matches “zzz”');
+  });
+});
+
+describe('Peers', () => {
+  it('shows the resolve report: replaced, why, what came back', async () => {
+    client.peers.mockResolvedValue(
+      ok([
+        {
+          address: '10.0.0.2:5000',
+          online: true,
+          latencyMs: 5,
+          height: 9,
+          kind: 'tutorial',
+          profile: null,
+          lastSeen: Date.now(),
+          lastError: null,
+        },
+      ]),
+    );
+    client.refreshPeers.mockImplementation(client.peers);
+    client.resolve.mockResolvedValue(
+      ok({
+        replaced: true,
+        winner: '10.0.0.2:5000',
+        ourLengthBefore: 3,
+        ourLengthAfter: 9,
+        replacedFrom: 2,
+        discarded: [makeBlock(2), makeBlock(3)],
+        restored: [makeTx('carol', 'dave', '2')],
+        dropped: [],
+        peers: [{ peer: '10.0.0.2:5000', outcome: 'adopted', blocks: 9, reason: null, ms: 12 }],
+      }),
+    );
+    const { usePeersStore } = await import('@renderer/stores/peers');
+    usePeersStore().start();
+    const wrapper = mountView(PeersView);
+    await flushPromises();
+    expect(wrapper.get('[data-testid=peers-table]').text()).toContain('tutorial node');
+    await wrapper.get('[data-testid=resolve]').trigger('click');
+    await flushPromises();
+    const report = wrapper.get('[data-testid=resolve-report]');
+    expect(report.text()).toContain('Our chain was replaced');
+    expect(report.text()).toContain('has 9 blocks, more than our 3');
+    expect(report.get('[data-testid=discarded-blocks]').text()).toContain('#3');
+    expect(report.get('[data-testid=restored-transactions]').text()).toContain('carol');
+  });
+});
+
+describe('Settings', () => {
+  it('warns about tutorial compatibility as soon as the difficulty changes', async () => {
+    useSettingsStore().start();
+    useNodeStore().start();
+    await flushPromises();
+    const wrapper = mountView(SettingsView);
+    await flushPromises();
+    expect(wrapper.find('[data-testid=difficulty-warning]').exists()).toBe(false);
+    await wrapper.get('[data-testid=set-difficulty]').setValue('3');
+    expect(wrapper.get('[data-testid=difficulty-warning]').text()).toContain('cannot join');
+    await wrapper.get('[data-testid=settings-form]').trigger('submit');
+    await flushPromises();
+    expect(client.updateSettings).toHaveBeenCalledWith({ difficulty: 3 });
+  });
+});
+
+describe('pieces', () => {
+  it('draws the hash-rate sparkline as one SVG path', () => {
+    const now = 1_000_000;
+    const wrapper = mount(SparkLine, {
+      props: {
+        points: [
+          { t: now - 2000, rate: 10 },
+          { t: now - 1000, rate: 20 },
+          { t: now, rate: 15 },
+        ],
+        windowMs: 60_000,
+        now,
+        label: 'rate',
+      },
+    });
+    expect(wrapper.get('svg').attributes('aria-label')).toBe('rate');
+    expect(wrapper.get('path.line').attributes('d')).toMatch(/^M[\d.]+ [\d.]+ L[\d.]+ [\d.]+ L/);
+  });
+
+  it('shows every notification in the current language and lets it be dismissed', async () => {
+    const wrapper = mountView(NotificationsHost, 'zh-CN');
+    const notifications = useNotificationsStore();
+    notifications.error({ code: 'network', message: 'fetch failed' });
+    await flushPromises();
+    expect(wrapper.get('[role=alert]').text()).toContain('无法连接到节点');
+    await wrapper.get('button').trigger('click');
+    expect(notifications.items).toHaveLength(0);
+  });
+});
+
+describe('App shell', () => {
+  it('follows the chosen theme, language and zoom on the document', async () => {
+    const router = createAppRouter(createMemoryHistory());
+    await router.push('/overview');
+    const wrapper = mount(App, {
+      global: { plugins: [pinia, createAppI18n('en'), router] },
+      attachTo: document.body,
+    });
+    await flushPromises();
+    const preferences = usePreferencesStore();
+    preferences.theme = 'dark';
+    preferences.locale = 'zh-CN';
+    preferences.zoomIn();
+    await flushPromises();
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    expect(document.documentElement.lang).toBe('zh-CN');
+    expect(document.documentElement.style.fontSize).toBe('115%');
+    expect(wrapper.text()).toContain('概览');
+    expect(client.status).toHaveBeenCalled();
+    wrapper.unmount();
+  });
+});

@@ -1,0 +1,128 @@
+import { vi } from 'vitest';
+import { OPERATION_NAMES } from '@shared/api';
+import type {
+  BlockSummary,
+  DashboardEvents,
+  EventName,
+  OperationName,
+  SettingsDto,
+  StatusDto,
+  TransactionDto,
+} from '@shared/api';
+import type { ClientResult, ConnectionState, DashboardClient } from '@renderer/api';
+
+/** A DashboardClient whose operations are spies and whose events the test emits. */
+export type FakeClient = DashboardClient & {
+  [K in OperationName]: ReturnType<typeof vi.fn>;
+} & {
+  emit<K extends EventName>(event: K, payload: DashboardEvents[K]): void;
+  setConnection(state: ConnectionState): void;
+};
+
+/** A success value. */
+export function ok<T>(value: T): ClientResult<T> {
+  return { ok: true, value };
+}
+
+/** A status as a fresh node reports it. */
+export function makeStatus(patch: Partial<StatusDto> = {}): StatusDto {
+  return {
+    nodeId: 'a'.repeat(32),
+    name: 'Test node',
+    profile: 'article',
+    difficulty: 4,
+    tutorialCompatible: true,
+    height: 3,
+    lastHash: 'f'.repeat(64),
+    pendingCount: 1,
+    port: 5000,
+    addresses: ['http://192.168.1.5:5000'],
+    dataDir: '/tmp/node',
+    mining: { active: false, targetIndex: null, progress: null, workers: 2 },
+    ...patch,
+  };
+}
+
+/** Default settings. */
+export function makeSettings(patch: Partial<SettingsDto> = {}): SettingsDto {
+  return {
+    name: 'Test node',
+    port: 5000,
+    bindAll: true,
+    profile: 'article',
+    difficulty: 4,
+    workers: 0,
+    allowRemoteMine: false,
+    autoMine: false,
+    ...patch,
+  };
+}
+
+/** A block summary with a recognisable hash. */
+export function makeBlock(index: number, transactionCount = 1): BlockSummary {
+  return {
+    index,
+    hash: index.toString(16).padStart(64, '0'),
+    previousHash: index === 1 ? '1' : (index - 1).toString(16).padStart(64, '0'),
+    proof: String(index * 100),
+    timestamp: 1_700_000_000 + index,
+    transactionCount,
+  };
+}
+
+/** A transaction DTO. */
+export function makeTx(sender: string, recipient: string, amount: string): TransactionDto {
+  return {
+    sender,
+    recipient,
+    amount,
+    reward: sender === '0',
+    json: JSON.stringify({ amount, recipient, sender }),
+  };
+}
+
+/** Builds a fake client with sensible answers for every operation. */
+export function createFakeClient(height = 3): FakeClient {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const connection = new Set<(state: ConnectionState) => void>();
+  let state: ConnectionState = 'open';
+  const defaults: Record<OperationName, () => Promise<ClientResult<unknown>>> = {
+    status: async () => ok(makeStatus({ height })),
+    chainPage: async () => ok({ total: height, blocks: [] }),
+    block: async () => ok({ ...makeBlock(1), transactions: [], json: '{}' }),
+    search: async () => ok([]),
+    pending: async () => ok([]),
+    submitTransaction: async () => ok({ index: height + 1, transaction: makeTx('a', 'b', '1') }),
+    mine: async () => ok({ block: makeBlock(height + 1), ms: 1200, tried: 5000 }),
+    stopMining: async () => ok(null),
+    peers: async () => ok([]),
+    addPeers: async () => ok({ peers: [], added: [], rejected: [] }),
+    removePeer: async () => ok([]),
+    refreshPeers: async () => ok([]),
+    resolve: async () => ok(null),
+    settings: async () => ok(makeSettings()),
+    updateSettings: async (patch?: unknown) => ok({ ...makeSettings(), ...(patch as object) }),
+    resetChain: async () => ok(null),
+    activity: async () => ok([]),
+  } as unknown as Record<OperationName, () => Promise<ClientResult<unknown>>>;
+  const client: Record<string, unknown> = { transport: 'ipc' };
+  for (const name of OPERATION_NAMES) client[name] = vi.fn(defaults[name]);
+  client.on = (event: string, listener: (payload: unknown) => void) => {
+    if (!listeners.has(event)) listeners.set(event, new Set());
+    listeners.get(event)!.add(listener);
+    return () => listeners.get(event)!.delete(listener);
+  };
+  client.onConnection = (listener: (next: ConnectionState) => void) => {
+    connection.add(listener);
+    listener(state);
+    return () => connection.delete(listener);
+  };
+  client.emit = (event: string, payload: unknown) => {
+    for (const listener of listeners.get(event) ?? []) listener(payload);
+  };
+  client.setConnection = (next: ConnectionState) => {
+    state = next;
+    for (const listener of connection) listener(next);
+  };
+  return client as unknown as FakeClient;
+}
