@@ -18,7 +18,11 @@ function newest(dir: string): number {
 const builtAt = existsSync(BUILT) ? statSync(BUILT).mtimeMs : 0;
 if (builtAt < Math.max(...SOURCES.map(newest))) {
   process.stdout.write('Building the dashboard (once)…\n');
-  execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build', '--logLevel', 'warn'], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    ['node_modules/electron-vite/bin/electron-vite.js', 'build', '--logLevel', 'warn'],
+    {
+      stdio: 'inherit',
+    },
+  );
 }

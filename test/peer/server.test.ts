@@ -134,16 +134,26 @@ describe('GET /mine', () => {
     await node.updateSettings({ difficulty: 5 });
     const mining = app.inject({ method: 'GET', url: '/mine' });
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const during = await app.inject({ method: 'POST', url: '/transactions/new', payload: '{"sender":"x","recipient":"y","amount":1}' });
+    const during = await app.inject({
+      method: 'POST',
+      url: '/transactions/new',
+      payload: '{"sender":"x","recipient":"y","amount":1}',
+    });
     expect(during.statusCode).toBe(201);
     const chainDuring = await app.inject({ method: 'GET', url: '/chain' });
     expect(json(chainDuring.body)['length']).toBe(1);
     const mined = json((await mining).body) as { transactions: { sender: string }[] };
     expect(mined.transactions.map((t) => t.sender)).toEqual(['x', '0']);
     expect(node.pending()).toHaveLength(0);
-    await app.inject({ method: 'POST', url: '/transactions/new', payload: '{"sender":"late","recipient":"y","amount":1}' });
+    await app.inject({
+      method: 'POST',
+      url: '/transactions/new',
+      payload: '{"sender":"late","recipient":"y","amount":1}',
+    });
     await node.updateSettings({ difficulty: 3 });
-    const next = json((await app.inject({ method: 'GET', url: '/mine' })).body) as { transactions: { sender: string }[] };
+    const next = json((await app.inject({ method: 'GET', url: '/mine' })).body) as {
+      transactions: { sender: string }[];
+    };
     expect(next.transactions.map((t) => t.sender)).toEqual(['late', '0']);
   });
 
