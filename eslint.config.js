@@ -25,6 +25,25 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // IPC goes through the typed wrappers only (GitHub Desktop's rule): raw ipcMain/ipcRenderer elsewhere is a bug.
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/control/ipc.ts', 'src-main/preload/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcMain', 'ipcRenderer'],
+              message: 'Use the typed IPC in src-main/control/ipc.ts and src-main/preload/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The chain engine is a library: no Electron, server or persistence imports.
     files: ['src-main/chain/**/*.ts', 'src-main/mining/**/*.ts'],
     rules: {
