@@ -20,7 +20,11 @@ export function workerSource(
   builtName: string,
   moduleUrl: string = import.meta.url,
 ): WorkerSource {
-  if (!moduleUrl.endsWith('.ts')) return { file: join(dirname(fileURLToPath(moduleUrl)), `${builtName}.js`) };
+  if (!moduleUrl.endsWith('.ts')) {
+    const file = join(dirname(fileURLToPath(moduleUrl)), `${builtName}.js`);
+    // Worker threads cannot read inside an asar archive; the packaged app unpacks out/main (asarUnpack).
+    return { file: file.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1') };
+  }
   // tsx's `esm/api` as its export map gives it to `import`; its CommonJS build cannot register hooks.
   const tsxRoot = pathToFileURL(createRequire(moduleUrl).resolve('tsx/package.json'));
   const api = new URL('./dist/esm/api/index.mjs', tsxRoot).href;

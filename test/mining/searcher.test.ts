@@ -150,6 +150,10 @@ describe('miningWorkerFile', () => {
     expect(miningWorkerFile('file:///app/out/main/index.js')).toEqual({
       file: join('/app/out/main', 'mining-worker.js'),
     });
+    // In a packaged app the worker is read from the unpacked copy beside the asar archive.
+    expect(miningWorkerFile('file:///opt/Blockparty/resources/app.asar/out/main/index.js')).toEqual({
+      file: '/opt/Blockparty/resources/app.asar.unpacked/out/main/mining-worker.js',
+    });
   });
 
   it('is a tsx bootstrap for worker.ts when running from sources', () => {
