@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildPeerServer } from '../../src-main/peer/server.ts';
-import { parsePyJson } from '../../src-main/chain/json.ts';
+import { dumpsPy, parsePyJson } from '../../src-main/chain/json.ts';
 import { hashBlock } from '../../src-main/chain/block.ts';
 import { isValidProof } from '../../src-main/chain/proof.ts';
 import type { BlockpartyNode } from '../../src-main/node/node.ts';
@@ -226,5 +226,14 @@ describe('other routes', () => {
   it('describes the node on its info route', async () => {
     const res = await app.inject({ method: 'GET', url: '/blockparty/info' });
     expect(json(res.body)).toMatchObject({ node_id: node.id, profile: 'article', difficulty: 4, length: 1 });
+  });
+});
+
+describe('GET /nodes/resolve text', () => {
+  it("is exactly Python's json.dumps(sort_keys=True) of the answer", async () => {
+    await app.inject({ method: 'GET', url: '/mine' });
+    const res = await app.inject({ method: 'GET', url: '/nodes/resolve' });
+    expect(res.body).toBe(dumpsPy(parsePyJson(res.body)));
+    expect(parsePyJson(res.body)).toMatchObject({ message: 'Our chain is authoritative', peers: [] });
   });
 });
