@@ -63,14 +63,20 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     },
   };
 
-  const node = await BlockpartyNode.open({
-    repo: options.repo,
-    searcher: options.searcher,
-    network,
-    overrides: options.overrides,
-    peerTimeoutMs: options.peerTimeoutMs,
-    peerMaxBytes: options.peerMaxBytes,
-  });
+  let node: BlockpartyNode;
+  try {
+    node = await BlockpartyNode.open({
+      repo: options.repo,
+      searcher: options.searcher,
+      network,
+      overrides: options.overrides,
+      peerTimeoutMs: options.peerTimeoutMs,
+      peerMaxBytes: options.peerMaxBytes,
+    });
+  } catch (error) {
+    await options.repo.close().catch(() => undefined);
+    throw error;
+  }
 
   const listen = async (settings: Settings): Promise<void> => {
     const host = settings.bindAll ? '0.0.0.0' : '127.0.0.1';

@@ -111,6 +111,19 @@ describe('persistence', () => {
     expect(second.node.settings().name).toBe('Ana');
   });
 
+  it('refuses to reopen a saved chain under another profile instead of losing it', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const first = await startTestNode(tmp.dir);
+    await first.node.mine();
+    const chain = first.node.chainJson();
+    await first.close();
+    await expect(startTestNode(tmp.dir, { profile: 'dvf' })).rejects.toMatchObject({ code: 'profile-mismatch' });
+    const again = await startTestNode(tmp.dir);
+    cleanups.push(() => again.close());
+    expect(again.node.chainJson()).toBe(chain);
+  });
+
   it('takes the next port when the asked one is busy', async () => {
     const [a] = await startPair();
     const tmp = tempDir();
