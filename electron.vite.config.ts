@@ -40,5 +40,12 @@ export default defineConfig({
       },
     },
     plugins: [vue()],
+    // vue-i18n's feature flags: the dashboard uses the Composition API only (createI18n legacy: false),
+    // so the legacy API and the production devtools hooks are dropped from the bundle.
+    define: {
+      __VUE_I18N_FULL_INSTALL__: 'true',
+      __VUE_I18N_LEGACY_API__: 'false',
+      __INTLIFY_PROD_DEVTOOLS__: 'false',
+    },
   },
 });

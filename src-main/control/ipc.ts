@@ -20,6 +20,7 @@ const INPUT_OF: Readonly<Record<OperationName, 'none' | 'object' | 'optional-obj
   block: 'object',
   search: 'object',
   pending: 'none',
+  balances: 'none',
   submitTransaction: 'object',
   mine: 'none',
   stopMining: 'none',

@@ -5,6 +5,7 @@ import { NodeError } from '../node/types.ts';
 import type {
   ActivityDto,
   ApiError,
+  BalancesDto,
   BlockDetail,
   BlockSummary,
   ChainPage,
@@ -22,6 +23,8 @@ import type {
 import { CHAIN_PAGE_DEFAULT, CHAIN_PAGE_MAX, SEARCH_MAX } from '../shared/api.ts';
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
 import type { Settings } from '../shared/settings.ts';
+import { createBalanceLedger } from './balances.ts';
+import type { BalanceLedger } from './balances.ts';
 
 /** The dashboard API plus its events, as both transports (IPC, HTTP) consume it. */
 export interface DashboardService extends DashboardApi {
@@ -37,6 +40,11 @@ export interface DashboardServiceDeps {
   logError?: (message: string, error: unknown) => void;
   /** Status events are coalesced over this window, because mining progress alone fires 4 times a second. */
   statusIntervalMs?: number;
+  /**
+   * How often to look for a change of the node's addresses (default 5 s): the laptop may join another
+   * network while nothing else happens, and the status is only pushed when something does.
+   */
+  addressCheckMs?: number;
 }
 
 /** A bad payload, turned into `invalid-request` at the boundary. */
@@ -70,6 +78,9 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
   const statusIntervalMs = deps.statusIntervalMs ?? 250;
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   let statusTimer: ReturnType<typeof setTimeout> | null = null;
+  // Balances are added up block by block and kept: a mined block costs one block, not the chain.
+  let ledger: { ledger: BalanceLedger; lastHash: string } | null = null;
+  let balancesCache: { dto: BalancesDto; lastHash: string } | null = null;
 
   function emit<K extends EventName>(event: K, payload: DashboardEvents[K]): void {
     for (const listener of listeners.get(event) ?? []) {
@@ -96,6 +107,9 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
 
   const unsubscribers = [
     node.on('chain-changed', (p) => {
+      balancesCache = null;
+      // A replaced or reset chain may differ anywhere; a mined block only extends it.
+      if (p.reason !== 'mined') ledger = null;
       emit('chain', { height: p.height, reason: p.reason });
       scheduleStatus();
     }),
@@ -114,6 +128,52 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
     }),
     node.on('activity', (p) => emit('activity', { ...p })),
   ];
+
+  let lastAddresses = readAddresses();
+  const addressTimer = setInterval(() => {
+    const addresses = readAddresses();
+    if (addresses === null || sameList(addresses, lastAddresses)) return;
+    lastAddresses = addresses;
+    scheduleStatus();
+  }, deps.addressCheckMs ?? 5000);
+  // A check that finds nothing new must not keep the process alive.
+  addressTimer.unref?.();
+
+  function readAddresses(): string[] | null {
+    try {
+      return [...node.status().addresses];
+    } catch (error) {
+      logError('reading the node addresses failed', error);
+      return null;
+    }
+  }
+
+  /** The balances of the chain as it is now, from the cache or by adding up only what is new. */
+  function computeBalances(): BalancesDto {
+    const chain = node.chain();
+    const height = chain.length;
+    const lastHash = height === 0 ? '' : node.hashAt(height - 1);
+    // The event clears the cache; the hash check also covers a change that came without one.
+    if (
+      balancesCache !== null &&
+      balancesCache.dto.height === height &&
+      balancesCache.lastHash === lastHash
+    ) {
+      return balancesCache.dto;
+    }
+    // Blocks are linked by hash, so an unchanged hash at the ledger's last block means an unchanged prefix.
+    let state = ledger;
+    const done = state?.ledger.blocks ?? 0;
+    if (state === null || done > height || (done > 0 && node.hashAt(done - 1) !== state.lastHash)) {
+      state = { ledger: createBalanceLedger(), lastHash: '' };
+    }
+    for (let p = state.ledger.blocks; p < height; p++) state.ledger.addBlock(chain[p]!);
+    state.lastHash = lastHash;
+    ledger = state;
+    const dto: BalancesDto = { height, ...state.ledger.snapshot() };
+    balancesCache = { dto, lastHash };
+    return dto;
+  }
 
   /** Runs an operation, turning expected failures into error Results and bugs into `internal`. */
   async function run<T>(operation: string, body: () => T | Promise<T>): Promise<Result<T>> {
@@ -206,6 +266,8 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
 
     pending: () => run('pending', () => node.pending().map(transactionDto)),
 
+    balances: () => run('balances', computeBalances),
+
     submitTransaction: (input) =>
       run('submitTransaction', () => {
         const tx = requiredObject(input, 'transaction');
@@ -234,16 +296,26 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
     peers: () => run('peers', () => node.peers().map(peerDto)),
 
     addPeers: (input) =>
-      run('addPeers', () => {
+      run('addPeers', async () => {
         const addresses = requiredObject(input, 'input')['addresses'];
         if (!Array.isArray(addresses) || addresses.some((a) => typeof a !== 'string')) {
           throw new InputError('addresses', 'Give a list of addresses like "192.168.0.5:5000".');
         }
         const { added, rejected } = node.registerPeers(addresses);
+        const reachable: Record<string, boolean> = {};
+        if (added.length > 0) {
+          // NodeApi can only ask every peer, not just the new ones; they are asked in parallel, so
+          // this costs one peer timeout at most.
+          const checked = await node.refreshPeers();
+          for (const address of added) {
+            reachable[address] = checked.some((p) => p.address === address && p.online === true);
+          }
+        }
         return {
           peers: node.peers().map(peerDto),
           added: [...added],
           rejected: rejected.map((r) => ({ input: r.input, reason: r.reason })),
+          reachable,
         };
       }),
 
@@ -297,7 +369,10 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
       for (const unsubscribe of unsubscribers) unsubscribe();
       if (statusTimer !== null) clearTimeout(statusTimer);
       statusTimer = null;
+      clearInterval(addressTimer);
       listeners.clear();
+      ledger = null;
+      balancesCache = null;
     },
   };
   return service;
@@ -309,6 +384,10 @@ function isNodeError(error: unknown): error is NodeError {
     error instanceof NodeError ||
     (error instanceof Error && error.name === 'NodeError' && typeof (error as NodeError).code === 'string')
   );
+}
+
+function sameList(a: readonly string[], b: readonly string[] | null): boolean {
+  return b !== null && a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 function requiredObject(value: unknown, field: string): Record<string, unknown> {

@@ -74,6 +74,7 @@ export class BlockpartyNode implements NodeApi {
 
   private mining: Promise<MineResult> | null = null;
   private searchAbort: AbortController | null = null;
+  private stopRequested = false;
   private progress: MiningProgress | null = null;
   private targetIndex: number | null = null;
   private resolving: Promise<ResolveReport> | null = null;
@@ -182,19 +183,31 @@ export class BlockpartyNode implements NodeApi {
   }
 
   mine(): Promise<MineResult> {
+    this.stopRequested = false;
+    return this.startMining();
+  }
+
+  private startMining(): Promise<MineResult> {
     if (this.closed) return Promise.reject(new NodeError('node-closed', 'The node is shutting down.'));
-    this.mining ??= this.runMining().finally(() => {
-      this.mining = null;
-      this.searchAbort = null;
-      this.progress = null;
-      this.targetIndex = null;
-      this.emitMining();
-      if (this.current.autoMine && !this.closed) this.scheduleAutoMine();
-    });
+    this.mining ??= this.runMining()
+      .then((result) => {
+        // Auto-mine goes on after a forged block only: Stop (or an error) really stops.
+        if (this.current.autoMine && !this.closed && !this.stopRequested) this.scheduleAutoMine();
+        return result;
+      })
+      .finally(() => {
+        this.mining = null;
+        this.searchAbort = null;
+        this.progress = null;
+        this.targetIndex = null;
+        this.emitMining();
+      });
     return this.mining;
   }
 
   stopMining(): void {
+    // Also stops auto-mine between two blocks, when no search is running to abort.
+    this.stopRequested = true;
     this.searchAbort?.abort(STOPPED);
   }
 
@@ -283,7 +296,10 @@ export class BlockpartyNode implements NodeApi {
       this.record('node', `Difficulty changed to ${this.current.difficulty}`);
     }
     this.events.emit('settings-changed', this.settings());
-    if (this.current.autoMine && !before.autoMine) this.scheduleAutoMine();
+    if (this.current.autoMine && !before.autoMine) {
+      this.stopRequested = false;
+      this.scheduleAutoMine();
+    }
     return this.settings();
   }
 
@@ -342,8 +358,8 @@ export class BlockpartyNode implements NodeApi {
 
   private scheduleAutoMine(): void {
     setTimeout(() => {
-      if (this.current.autoMine && !this.closed && !this.mining) {
-        this.mine().catch((error: unknown) => {
+      if (this.current.autoMine && !this.closed && !this.mining && !this.stopRequested) {
+        this.startMining().catch((error: unknown) => {
           if (!(error instanceof NodeError && error.code === 'mining-stopped')) {
             this.record('error', `Auto-mine stopped: ${(error as Error).message}`);
           }

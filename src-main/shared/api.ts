@@ -184,12 +184,45 @@ export interface PeerDto {
 
 /** What adding peers did: some addresses may be refused while others are added. */
 export interface AddPeersResult {
-  /** Every peer now known. */
+  /** Every peer now known, as they answered the check that follows an add. */
   peers: PeerDto[];
   /** Addresses newly added, as `host:port`. */
   added: string[];
   /** Inputs refused, each with the reason in words. */
   rejected: { input: string; reason: string }[];
+  /** For each address in `added`: whether it answered when asked right after being added. */
+  reachable: Record<string, boolean>;
+}
+
+/** One address's totals over the whole chain. */
+export interface BalanceRowDto {
+  address: string;
+  /**
+   * Amounts in Python's form: an exact int sum (`"12"`) while every amount of this address was an
+   * int, else a float sum (`"12.5"`, `"12.0"`) as Python's `int + float` would give.
+   */
+  received: string;
+  sent: string;
+  /** received − sent. */
+  balance: string;
+}
+
+/**
+ * What each address received and sent, added up over the chain. The tutorial's rules do not enforce
+ * balances (anyone can send any amount), so this is information, not a rule. The mint, sender `"0"`
+ * of mining rewards, is not an account and never has a row: rewards count as received by their
+ * recipient only, and anything sent to `"0"` as sent by its sender only.
+ */
+export interface BalancesDto {
+  /** Blocks added up (the chain's height when computed). */
+  height: number;
+  /** Highest balance first, then by address. */
+  rows: BalanceRowDto[];
+  /**
+   * Transactions left out, as peers' chains may hold anything: the amount is not an int or a float
+   * (a string, a boolean, missing…), the sender or recipient is not a string, or it is not an object.
+   */
+  skipped: number;
 }
 
 /** How one peer's chain fared in a resolve. */
@@ -253,12 +286,17 @@ export interface DashboardApi {
   /** Blocks whose index equals `text` or whose hash starts with it (hex, 1+ chars), newest first. */
   search(query: { text: string }): Promise<Result<BlockSummary[]>>;
   pending(): Promise<Result<TransactionDto[]>>;
+  /** Every address's totals over the chain, computed in main (cached until the chain changes). */
+  balances(): Promise<Result<BalancesDto>>;
   submitTransaction(input: TransactionInput): Promise<Result<SubmittedTransaction>>;
   /** Resolves when the block is forged (or `mining-cancelled` when stopped); progress comes as events. */
   mine(): Promise<Result<MineResultDto>>;
   stopMining(): Promise<Result<null>>;
   peers(): Promise<Result<PeerDto[]>>;
-  /** Accepts `http://host:port` or `host:port`; `invalid-address` when none is valid. */
+  /**
+   * Accepts `http://host:port` or `host:port`; `invalid-address` when none is valid. When some were
+   * added, asks the peers before answering, so `reachable` says which of the new ones answered.
+   */
   addPeers(input: { addresses: string[] }): Promise<Result<AddPeersResult>>;
   removePeer(input: { address: string }): Promise<Result<PeerDto[]>>;
   /** Pings every peer for its height and latency. */
@@ -310,6 +348,7 @@ export const IPC_CHANNELS = {
   block: 'chain:block',
   search: 'chain:search',
   pending: 'transactions:pending',
+  balances: 'chain:balances',
   submitTransaction: 'transactions:submit',
   mine: 'mining:start',
   stopMining: 'mining:stop',

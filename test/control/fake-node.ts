@@ -26,6 +26,10 @@ export interface FakeNode extends NodeApi {
   /** Makes the next mine() wait until this is called with a result (or an error). */
   settleMine: ((error?: Error) => void) | null;
   blocks: Block[];
+  /** What status() reports as `addresses`: replace it to play a laptop that changed network. */
+  addresses: string[];
+  /** Peers that answer refreshPeers() (the others come back offline). */
+  answering: Set<string>;
 }
 
 /** Builds a fake node with `height` blocks (genesis included). */
@@ -57,6 +61,8 @@ export function createFakeNode(height = 3): FakeNode {
   const fake: FakeNode = {
     blocks,
     settleMine: null,
+    addresses: ['http://127.0.0.1:5000'],
+    answering: new Set(),
     emit(event, payload) {
       for (const listener of listeners.get(event) ?? []) (listener as (p: typeof payload) => void)(payload);
     },
@@ -71,7 +77,7 @@ export function createFakeNode(height = 3): FakeNode {
       lastHash: hashBlock(blocks[blocks.length - 1]!),
       pendingCount: pending.length,
       port: 5000,
-      addresses: ['http://127.0.0.1:5000'],
+      addresses: [...fake.addresses],
       dataDir: '/tmp/fake',
       mining: { active: false, targetIndex: null, progress: null, workers: 1 },
     }),
@@ -127,7 +133,13 @@ export function createFakeNode(height = 3): FakeNode {
       return { peers: [...peers.keys()], added: list, rejected };
     },
     removePeer: (address) => void peers.delete(address),
-    refreshPeers: async () => [...peers.values()],
+    refreshPeers: async () => {
+      for (const peer of peers.values()) {
+        const online = fake.answering.has(peer.address);
+        Object.assign(peer, { online, lastError: online ? null : 'connect ECONNREFUSED' });
+      }
+      return [...peers.values()];
+    },
     resolve: async (): Promise<ResolveReport> => ({
       replaced: false,
       winner: null,

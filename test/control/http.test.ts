@@ -127,6 +127,16 @@ describe('control HTTP API (inject)', () => {
     });
     expect(json.statusCode).toBe(400);
     expect(json.json()).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    const balances = await app.inject({ method: 'POST', url: '/api/balances', headers: AUTH });
+    expect(balances.statusCode).toBe(200);
+    expect(balances.json()).toEqual({
+      ok: true,
+      value: {
+        height: 3,
+        rows: [{ address: 'e3b0c44298fc1c149afbf4c8996fb924', received: '2', sent: '0', balance: '2' }],
+        skipped: 0,
+      },
+    });
     const unknown = await app.inject({ method: 'POST', url: '/api/teleport', headers: AUTH });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ ok: false, error: { code: 'not-found' } });

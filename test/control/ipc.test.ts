@@ -52,6 +52,14 @@ describe('IPC transport', () => {
       ok: true,
       value: { total: 3 },
     });
+    expect(await invokeMain(IPC_CHANNELS.balances, fromWindow)).toMatchObject({
+      ok: true,
+      value: { height: 3, rows: [{ received: '2' }], skipped: 0 },
+    });
+    expect(await invokeMain(IPC_CHANNELS.balances, fromWindow, { all: true })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request' },
+    });
   });
 
   it('refuses untrusted senders', async () => {

@@ -1,6 +1,21 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { Transaction } from '../../src-main/chain/types.ts';
 import { createDashboardService } from '../../src-main/control/service.ts';
 import { createFakeNode, hashBlock } from './fake-node.ts';
+import type { FakeNode } from './fake-node.ts';
+
+/** Appends a block the way a mined block arrives: one more block, then the event. */
+function mineBlock(node: FakeNode, transactions: Transaction[]): void {
+  const prev = node.blocks[node.blocks.length - 1]!;
+  node.blocks.push({
+    index: prev.index + 1n,
+    previous_hash: hashBlock(prev),
+    proof: 1n,
+    timestamp: 1506057400.5,
+    transactions,
+  });
+  node.emit('chain-changed', { height: node.blocks.length, reason: 'mined' });
+}
 
 describe('dashboard service', () => {
   it('pages the chain oldest first and newest first', async () => {
@@ -203,5 +218,114 @@ describe('dashboard service', () => {
     node.emit('pending-changed', { count: 2 });
     expect(good).toHaveBeenCalledWith({ count: 2 });
     expect(logError).toHaveBeenCalledOnce();
+  });
+
+  it('adds up balances in main, as JSON, and caches them until the chain changes', async () => {
+    const node = createFakeNode(1);
+    mineBlock(node, [
+      { sender: 'alice', recipient: 'bob', amount: 5n },
+      { sender: 'bob', recipient: 'alice', amount: 'lots' },
+      { sender: '0', recipient: 'miner', amount: 1n },
+    ]);
+    const service = createDashboardService(node);
+    const first = await service.balances();
+    expect(first).toEqual({
+      ok: true,
+      value: {
+        height: 2,
+        rows: [
+          { address: 'bob', received: '5', sent: '0', balance: '5' },
+          { address: 'miner', received: '1', sent: '0', balance: '1' },
+          { address: 'alice', received: '0', sent: '5', balance: '-5' },
+        ],
+        skipped: 1,
+      },
+    });
+    expect(JSON.parse(JSON.stringify(first))).toEqual(first);
+    const again = await service.balances();
+    expect(again.ok && first.ok && again.value).toBe(first.ok && first.value);
+
+    mineBlock(node, [{ sender: 'bob', recipient: 'carol', amount: 1.5 }]);
+    const grown = await service.balances();
+    expect(grown.ok && grown.value.height).toBe(3);
+    expect(grown.ok && grown.value.rows.find((r) => r.address === 'bob')).toEqual({
+      address: 'bob',
+      received: '5.0',
+      sent: '1.5',
+      balance: '3.5',
+    });
+    service.close();
+  });
+
+  it('adds only the new block after a mined one, and everything again after a replace or reset', async () => {
+    const node = createFakeNode(1);
+    mineBlock(node, [{ sender: 'alice', recipient: 'bob', amount: 5n }]);
+    mineBlock(node, [{ sender: 'alice', recipient: 'bob', amount: 1n }]);
+    const service = createDashboardService(node);
+    const bobOf = async () => {
+      const result = await service.balances();
+      if (!result.ok) throw new Error(result.error.message);
+      return result.value.rows.find((r) => r.address === 'bob')?.received ?? null;
+    };
+    expect(await bobOf()).toBe('6');
+    // Rewrite an old block behind the ledger's back: a mined block must not make it read old blocks.
+    node.blocks[1]!.transactions = [{ sender: 'alice', recipient: 'bob', amount: 100n }];
+    mineBlock(node, [{ sender: 'alice', recipient: 'bob', amount: 1n }]);
+    expect(await bobOf()).toBe('7');
+    // A replaced chain may differ anywhere: it is added up from the start.
+    node.emit('chain-changed', { height: node.blocks.length, reason: 'replaced' });
+    expect(await bobOf()).toBe('102');
+    // A reset the service was not told about still shows: the last block's hash changed.
+    await node.resetChain();
+    expect(await service.balances()).toEqual({ ok: true, value: { height: 1, rows: [], skipped: 0 } });
+    service.close();
+  });
+
+  it('pushes the status when the laptop changes network, checking every 5 s', async () => {
+    vi.useFakeTimers();
+    try {
+      const node = createFakeNode(1);
+      const service = createDashboardService(node, { statusIntervalMs: 10 });
+      const seen: string[][] = [];
+      service.on('status', (s) => seen.push(s.addresses));
+      await vi.advanceTimersByTimeAsync(12_000);
+      expect(seen).toEqual([]);
+      node.addresses = ['http://192.168.1.42:5000'];
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(seen).toEqual([]);
+      await vi.advanceTimersByTimeAsync(3_100);
+      expect(seen).toEqual([['http://192.168.1.42:5000']]);
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(seen).toHaveLength(1);
+      node.addresses = [];
+      await vi.advanceTimersByTimeAsync(5_100);
+      expect(seen).toEqual([['http://192.168.1.42:5000'], []]);
+      service.close();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('says which added peers answered, asking the node once', async () => {
+    const node = createFakeNode(1);
+    node.answering.add('10.0.0.2:5000');
+    const refresh = vi.spyOn(node, 'refreshPeers');
+    const service = createDashboardService(node);
+    const added = await service.addPeers({ addresses: ['10.0.0.2:5000', '10.0.0.3:5000', 'bad'] });
+    expect(added).toMatchObject({
+      ok: true,
+      value: {
+        added: ['10.0.0.2:5000', '10.0.0.3:5000'],
+        rejected: [{ input: 'bad' }],
+        reachable: { '10.0.0.2:5000': true, '10.0.0.3:5000': false },
+        peers: [
+          { address: '10.0.0.2:5000', online: true },
+          { address: '10.0.0.3:5000', online: false },
+        ],
+      },
+    });
+    expect(refresh).toHaveBeenCalledOnce();
+    service.close();
   });
 });

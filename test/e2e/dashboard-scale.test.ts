@@ -50,6 +50,21 @@ describe('dashboard with a 10,000-block chain over window.api', () => {
     expect(await page.locator('.block-card').count()).toBeLessThanOrEqual(20);
   }, 60_000);
 
+  it('shows the balances main added up, in one call, past the old 2,000-block limit', async () => {
+    const calls = () =>
+      page.evaluate(() => ({ ...(window as unknown as { apiCalls: Record<string, number> }).apiCalls }));
+    const before = await calls();
+    await page.click('[data-testid=nav-transactions]');
+    await page.waitForSelector('[data-testid=balances-table]');
+    expect(await page.locator('[data-testid=balances-table] tbody tr').count()).toBe(3);
+    expect(await page.locator('[data-testid=balances-foot]').textContent()).toMatch(/10,000 blocks/);
+    const after = await calls();
+    expect((after['balances'] ?? 0) - (before['balances'] ?? 0)).toBe(1);
+    // No fetching of every block (or page of blocks) to add them up in the page.
+    expect(after['block'] ?? 0).toBe(before['block'] ?? 0);
+    expect(after['chainPage'] ?? 0).toBe(before['chainPage'] ?? 0);
+  }, 30_000);
+
   it('shows live mining progress and a sparkline', async () => {
     await page.click('[data-testid=nav-overview]');
     await expect.poll(() => page.locator('[data-testid=hash-rate]').textContent()).toMatch(/kH\/s/);

@@ -118,7 +118,9 @@ describe('persistence', () => {
     await first.node.mine();
     const chain = first.node.chainJson();
     await first.close();
-    await expect(startTestNode(tmp.dir, { profile: 'dvf' })).rejects.toMatchObject({ code: 'profile-mismatch' });
+    await expect(startTestNode(tmp.dir, { profile: 'dvf' })).rejects.toMatchObject({
+      code: 'profile-mismatch',
+    });
     const again = await startTestNode(tmp.dir);
     cleanups.push(() => again.close());
     expect(again.node.chainJson()).toBe(chain);

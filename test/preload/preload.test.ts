@@ -22,6 +22,8 @@ describe('preload', () => {
     expect(contextBridge.exposeInMainWorld).toHaveBeenCalledOnce();
     expect(Object.keys(exposed)).toEqual(['api']);
     expect(Object.keys(api).sort()).toEqual([...WINDOW_API_METHODS].sort());
+    expect(Object.keys(api)).toHaveLength(18 + 7);
+    expect(Object.keys(api)).toContain('balances');
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
     expect(Object.isFrozen(api)).toBe(true);
     expect(api).not.toHaveProperty('invoke');
@@ -37,6 +39,9 @@ describe('preload', () => {
     await api.stopMining();
     // No stray `undefined` argument: main counts arguments.
     expect(ipcRenderer.invoke.mock.lastCall).toEqual([IPC_CHANNELS.stopMining]);
+    ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: { height: 1, rows: [], skipped: 0 } });
+    expect(await api.balances()).toEqual({ ok: true, value: { height: 1, rows: [], skipped: 0 } });
+    expect(ipcRenderer.invoke.mock.lastCall).toEqual(['chain:balances']);
   });
 
   it('turns a rejected invoke into an error value', async () => {

@@ -112,6 +112,41 @@ describe('Transactions', () => {
     expect(wrapper.text()).toContain('not enforced');
   });
 
+  it('shows the balances main added up, exact and as found, with what was left out', async () => {
+    client.balances.mockResolvedValue(
+      ok({
+        height: 10_000,
+        rows: [
+          { address: 'miner', received: '9999', sent: '0', balance: '9999' },
+          {
+            address: 'bob',
+            received: '12345678901234567890',
+            sent: '1.5',
+            balance: '1.2345678901234567e+19',
+          },
+          { address: 'alice', received: '0', sent: '3', balance: '-3' },
+        ],
+        skipped: 2,
+      }),
+    );
+    const wrapper = mountView(TransactionsView);
+    await flushPromises();
+    expect(client.balances).toHaveBeenCalledOnce();
+    expect(client.block).not.toHaveBeenCalled();
+    const rows = wrapper.findAll('[data-testid=balances-table] tbody tr');
+    expect(rows.map((row) => row.findAll('td').map((cell) => cell.text()))).toEqual([
+      ['miner', '9999', '0', '9999'],
+      ['bob', '12345678901234567890', '1.5', '1.2345678901234567e+19'],
+      ['alice', '0', '3', '-3'],
+    ]);
+    expect(rows[2]!.get('.balance').classes()).toContain('negative');
+    expect(rows[0]!.get('.balance').classes()).not.toContain('negative');
+    const foot = wrapper.get('[data-testid=balances-foot]').text();
+    expect(foot).toContain('10,000 blocks');
+    expect(foot).toContain('Left out: 2 transactions');
+    expect(wrapper.text()).toContain('not enforced');
+  });
+
   it('speaks Chinese', async () => {
     const wrapper = mountView(TransactionsView, 'zh-CN');
     await flushPromises();
@@ -147,6 +182,35 @@ describe('Chain', () => {
 });
 
 describe('Peers', () => {
+  it('warns when main found the added peer silent, without pinging every peer again', async () => {
+    const peer = {
+      address: '10.0.0.9:5000',
+      online: false,
+      latencyMs: null,
+      height: null,
+      kind: null,
+      profile: null,
+      lastSeen: null,
+      lastError: 'connect ECONNREFUSED',
+    };
+    client.addPeers.mockResolvedValue(
+      ok({ peers: [peer], added: [peer.address], rejected: [], reachable: { [peer.address]: false } }),
+    );
+    const wrapper = mountView(PeersView);
+    await flushPromises();
+    const pingsOnOpen = client.refreshPeers.mock.calls.length;
+    await wrapper.get('[data-testid=peer-address]').setValue('10.0.0.9:5000');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(client.refreshPeers).toHaveBeenCalledTimes(pingsOnOpen);
+    expect(wrapper.get('[data-testid="peer-10.0.0.9:5000"]').text()).toContain('offline');
+    expect(useNotificationsStore().items.at(-1)).toMatchObject({
+      kind: 'warning',
+      key: 'peers.addedOffline',
+      params: { address: '10.0.0.9:5000' },
+    });
+  });
+
   it('shows the resolve report: replaced, why, what came back', async () => {
     client.peers.mockResolvedValue(
       ok([

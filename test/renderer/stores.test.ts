@@ -4,7 +4,8 @@ import { createPinia, setActivePinia } from 'pinia';
 import { setDashboardClient } from '@renderer/api';
 import { useNotificationsStore } from '@renderer/stores/notifications';
 import { useNodeStore } from '@renderer/stores/node';
-import { computeBalances, useTransactionsStore, validateTransaction } from '@renderer/stores/transactions';
+import { useTransactionsStore, validateTransaction } from '@renderer/stores/transactions';
+import { useBalancesStore } from '@renderer/stores/balances';
 import { normalizePeerAddress, usePeersStore } from '@renderer/stores/peers';
 import { CHAIN_PAGE_SIZE, useChainStore } from '@renderer/stores/chain';
 import { ACTIVITY_MAX, useActivityStore } from '@renderer/stores/activity';
@@ -156,37 +157,51 @@ describe('transactions store', () => {
     expect(done?.index).toBe(4);
     expect(client.submitTransaction).toHaveBeenCalledWith({ sender: 'a', recipient: 'b', amount: '1.0' });
   });
+});
 
-  it('adds up balances, rewards from nowhere', () => {
-    const balances = computeBalances([
-      makeTx('0', 'miner', '1'),
-      makeTx('alice', 'bob', '2.5'),
-      makeTx('bob', 'miner', '1'),
-      { sender: null, recipient: 'x', amount: 'oops', reward: false, json: '{}' },
-    ]);
-    const byAddress = Object.fromEntries(balances.map((row) => [row.address, row.balance]));
-    expect(byAddress).toEqual({ miner: 2, alice: -2.5, bob: 1.5 });
-    expect(balances[0]!.address).toBe('miner');
+describe('balances store', () => {
+  const balances = {
+    height: 2,
+    rows: [
+      { address: 'bob', received: '3', sent: '0', balance: '3' },
+      { address: 'alice', received: '0', sent: '3', balance: '-3' },
+    ],
+    skipped: 1,
+  };
+
+  it('asks main for the balances in one call, whatever the chain length', async () => {
+    client.balances.mockResolvedValue(ok(balances));
+    const store = useBalancesStore();
+    store.open();
+    await flush();
+    expect(client.balances).toHaveBeenCalledOnce();
+    expect(store.balances).toEqual(balances);
+    expect(client.chainPage).not.toHaveBeenCalled();
+    expect(client.block).not.toHaveBeenCalled();
   });
 
-  it('computes balances from block details, fetching each block once', async () => {
-    client.chainPage.mockResolvedValue(ok({ total: 2, blocks: [makeBlock(1, 0), makeBlock(2, 2)] }));
-    client.block.mockResolvedValue(
-      ok({
-        ...makeBlock(2, 2),
-        transactions: [makeTx('alice', 'bob', '3'), makeTx('0', 'me', '1')],
-        json: '{}',
-      }),
-    );
-    const store = useTransactionsStore();
-    await store.refreshBalances();
-    await store.refreshBalances();
-    expect(client.block).toHaveBeenCalledTimes(1);
-    expect(store.balances.map((row) => [row.address, row.balance])).toEqual([
-      ['bob', 3],
-      ['me', 1],
-      ['alice', -3],
-    ]);
+  it('refetches on chain changes while shown, coalescing bursts, and not when hidden', async () => {
+    const store = useBalancesStore();
+    store.start();
+    client.emit('chain', { height: 4, reason: 'mined' });
+    await flush();
+    expect(client.balances).not.toHaveBeenCalled();
+    store.open();
+    for (let i = 0; i < 10; i++) client.emit('chain', { height: 5 + i, reason: 'mined' });
+    await flush();
+    expect(client.balances.mock.calls.length).toBeLessThanOrEqual(2);
+    store.close();
+    const calls = client.balances.mock.calls.length;
+    client.emit('chain', { height: 20, reason: 'replaced' });
+    await flush();
+    expect(client.balances).toHaveBeenCalledTimes(calls);
+    store.stop();
+  });
+
+  it('shows a failure through the notifications', async () => {
+    client.balances.mockResolvedValueOnce({ ok: false, error: { code: 'internal', message: 'boom' } });
+    await useBalancesStore().refresh();
+    expect(useNotificationsStore().items[0]).toMatchObject({ kind: 'error' });
   });
 });
 
@@ -218,13 +233,35 @@ describe('peers store', () => {
       lastSeen: null,
       lastError: 'ECONNREFUSED',
     };
-    client.addPeers.mockResolvedValueOnce(ok({ peers: [peer], added: [peer.address], rejected: [] }));
-    client.refreshPeers.mockResolvedValueOnce(ok([peer]));
+    client.addPeers.mockResolvedValueOnce(
+      ok({ peers: [peer], added: [peer.address], rejected: [], reachable: { [peer.address]: false } }),
+    );
     const store = usePeersStore();
     expect(await store.add('http://10.0.0.2:5000')).toBe(true);
     expect(client.addPeers).toHaveBeenCalledWith({ addresses: ['10.0.0.2:5000'] });
-    expect(client.refreshPeers).toHaveBeenCalled();
+    // Main already asked the new peer: no second round of pings to every peer.
+    expect(client.refreshPeers).not.toHaveBeenCalled();
+    expect(store.peers).toEqual([peer]);
     expect(useNotificationsStore().items[0]).toMatchObject({ kind: 'warning', key: 'peers.addedOffline' });
+  });
+
+  it('says added when main found the new peer answering', async () => {
+    const peer = {
+      address: '10.0.0.3:5000',
+      online: true,
+      latencyMs: 3,
+      height: 4,
+      kind: 'blockparty' as const,
+      profile: 'article' as const,
+      lastSeen: 1,
+      lastError: null,
+    };
+    client.addPeers.mockResolvedValueOnce(
+      ok({ peers: [peer], added: [peer.address], rejected: [], reachable: { [peer.address]: true } }),
+    );
+    expect(await usePeersStore().add('10.0.0.3:5000')).toBe(true);
+    expect(client.refreshPeers).not.toHaveBeenCalled();
+    expect(useNotificationsStore().items[0]).toMatchObject({ kind: 'success', key: 'peers.added' });
   });
 
   it('keeps the resolve report and says which chain won', async () => {

@@ -6,6 +6,7 @@ import { usePreferencesStore } from '@renderer/stores/preferences';
 import { useNodeStore } from '@renderer/stores/node';
 import { useChainStore } from '@renderer/stores/chain';
 import { useTransactionsStore } from '@renderer/stores/transactions';
+import { useBalancesStore } from '@renderer/stores/balances';
 import { usePeersStore } from '@renderer/stores/peers';
 import { useSettingsStore } from '@renderer/stores/settings';
 import { useActivityStore } from '@renderer/stores/activity';
@@ -20,6 +21,7 @@ export function useAppShell(): void {
     useNodeStore(),
     useChainStore(),
     useTransactionsStore(),
+    useBalancesStore(),
     usePeersStore(),
     useSettingsStore(),
     useActivityStore(),

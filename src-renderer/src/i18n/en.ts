@@ -145,8 +145,10 @@ export const en = {
     balancesHint:
       'Computed from the chain. The tutorial’s rules do not enforce balances: anyone can send any amount.',
     balancesEmpty: 'No transactions on the chain yet.',
-    balancesTooLong:
-      'This chain has more than {limit} blocks: the dashboard does not add up balances that long.',
+    balancesHeight:
+      'Added up over {height} blocks. Rewards come from sender "0", the mint: it is not an account and has no row.',
+    balancesSkipped:
+      'Left out: {count} transactions whose amount is not a number or whose address is not text (a peer’s chain may hold anything).',
     address: 'Address',
     balance: 'Balance',
     received: 'Received',

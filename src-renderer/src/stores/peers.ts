@@ -52,7 +52,7 @@ export const usePeersStore = defineStore('peers', () => {
     else useNotificationsStore().error(result.error);
   }
 
-  /** Validates, adds, then checks that the new peer answers. Returns true when added. */
+  /** Validates and adds; warns when main found the new peer silent. Returns true when added. */
   async function add(input: string): Promise<boolean> {
     addError.value = null;
     const address = normalizePeerAddress(input);
@@ -80,10 +80,12 @@ export const usePeersStore = defineStore('peers', () => {
         addError.value = { key: 'errors.unknown', params: { message: rejected.reason } };
         return false;
       }
-      const checked = await client.refreshPeers();
-      if (checked.ok) peers.value = checked.value;
-      const peer = peers.value.find((candidate) => candidate.address === address);
-      if (peer?.online) notifications.success('peers.added', { address });
+      // Main asked the new peer before answering. The node may spell the address its own way, and an
+      // address it already knew is not in `added`: then its row says whether it answered last time.
+      const key = added.value.added[0] ?? address;
+      const answered =
+        added.value.reachable[key] ?? peers.value.find((peer) => peer.address === key)?.online !== false;
+      if (answered) notifications.success('peers.added', { address });
       else notifications.warning('peers.addedOffline', { address });
       return true;
     } finally {

@@ -64,6 +64,12 @@ async function build(): Promise<void> {
     root: resolve(ROOT, 'src-renderer'),
     base: './',
     plugins: [vue()],
+    // The same vue-i18n flags as electron.vite.config.ts, so both builds behave alike.
+    define: {
+      __VUE_I18N_FULL_INSTALL__: 'true',
+      __VUE_I18N_LEGACY_API__: 'false',
+      __INTLIFY_PROD_DEVTOOLS__: 'false',
+    },
     resolve: {
       alias: {
         '@renderer': resolve(ROOT, 'src-renderer/src'),

@@ -179,6 +179,17 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
       return ok([]);
     },
     pending: () => ok(pending),
+    // Main adds balances up; the fake answers as main would for this chain's shape.
+    balances: () =>
+      ok({
+        height,
+        rows: [
+          { address: nodeId, received: String(height - 1), sent: '0', balance: String(height - 1) },
+          { address: 'bob', received: '6670.5', sent: '3329.0', balance: '3341.5' },
+          { address: 'alice', received: '3330', sent: '6669', balance: '-3339' },
+        ],
+        skipped: 3,
+      }),
     submitTransaction: (input: { sender: string; recipient: string; amount: string }) => {
       pending.push(tx(input.sender, input.recipient, String(input.amount)));
       emit('pending', { count: pending.length });
@@ -187,7 +198,7 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
     mine: () => new Promise(() => {}),
     stopMining: () => ok(null),
     peers: () => ok(peers),
-    addPeers: () => ok({ peers, added: [], rejected: [] }),
+    addPeers: () => ok({ peers, added: [], rejected: [], reachable: {} }),
     removePeer: () => ok(peers),
     refreshPeers: () => ok(peers),
     resolve: () => ok(report),
@@ -217,5 +228,15 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
       emit('mining', mining());
     }, 250);
   }
+  // Counts calls per operation, so a test can tell what a screen asked for.
+  const calls: Record<string, number> = {};
+  for (const [name, method] of Object.entries(api)) {
+    if (name.startsWith('on')) continue;
+    api[name] = (...args: unknown[]) => {
+      calls[name] = (calls[name] ?? 0) + 1;
+      return (method as (...a: unknown[]) => unknown)(...args);
+    };
+  }
+  (window as unknown as { apiCalls: Record<string, number> }).apiCalls = calls;
   (window as unknown as { api: unknown }).api = api;
 }
