@@ -97,19 +97,20 @@ export class BlockpartyNode implements NodeApi {
     const merged = { ...saved, ...(deps.overrides ?? {}) };
     const checked = validateSettings(merged);
     if (!checked.ok) throw new NodeError('invalid-settings', checked.message, checked.field);
+    // Checked before anything is saved, so a mistyped --profile leaves the folder as it was.
+    if (chain.length > 0 && merged.profile !== saved.profile && meta.settings) {
+      throw new NodeError(
+        'profile-mismatch',
+        `The saved chain follows the "${saved.profile}" profile, not "${merged.profile}". Use another data folder, or switch the profile in Settings (the chain then restarts from a new genesis block).`,
+        'profile',
+      );
+    }
     const nodeId = meta.nodeId ?? newNodeId();
     const node = new BlockpartyNode(deps, nodeId, checked.settings);
     if (!meta.nodeId) deps.repo.saveNodeId(nodeId);
     deps.repo.saveSettings(checked.settings);
     for (const warning of warnings) node.record('error', `Storage: ${warning}`);
 
-    if (chain.length > 0 && merged.profile !== saved.profile && meta.settings) {
-      throw new NodeError(
-        'profile-mismatch',
-        `The saved chain follows the "${saved.profile}" profile, not "${merged.profile}". Use another data folder, or reset the chain to switch profiles.`,
-        'profile',
-      );
-    }
     if (chain.length === 0) {
       const genesis = createGenesis(checked.settings.profile, node.clock());
       node.setChain([genesis]);
@@ -423,7 +424,7 @@ export class BlockpartyNode implements NodeApi {
     }
   }
 
-  private async runResolve(): Promise<ReportBuilder['report']> {
+  private async runResolve(): Promise<ResolveReport> {
     const rules = this.rules();
     const addresses = [...this.peerMap.keys()];
     const options = {

@@ -124,6 +124,7 @@ describe('persistence', () => {
     const again = await startTestNode(tmp.dir);
     cleanups.push(() => again.close());
     expect(again.node.chainJson()).toBe(chain);
+    expect(again.node.settings().profile).toBe('article');
   });
 
   it('takes the next port when the asked one is busy', async () => {
