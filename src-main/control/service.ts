@@ -1,5 +1,6 @@
 import { dumpsPy, sha256Hex } from '../chain/json.ts';
-import type { Block, PyObject, PyValue } from '../chain/types.ts';
+import { blockToPy } from '../chain/block.ts';
+import type { Block, PyValue } from '../chain/types.ts';
 import type { NodeApi, NodeStatus, PeerInfo, ResolveReport } from '../node/types.ts';
 import { NodeError } from '../node/types.ts';
 import type {
@@ -428,17 +429,6 @@ function parseAmount(value: unknown): PyValue {
     if (FLOAT_TEXT.test(text)) return Number(text);
   }
   throw new NodeError('invalid-transaction', 'The amount must be a number like 1 or 2.5.', 'amount');
-}
-
-/** The block with exactly its five keys, as hashed. */
-function blockToPy(block: Block): PyObject {
-  return {
-    index: block.index,
-    previous_hash: block.previous_hash,
-    proof: block.proof,
-    timestamp: block.timestamp,
-    transactions: block.transactions,
-  };
 }
 
 /** Display text of a value: strings as they are, anything else as Python prints it in JSON. */

@@ -361,7 +361,7 @@ export class BlockpartyNode implements NodeApi {
     setTimeout(() => {
       if (this.current.autoMine && !this.closed && !this.mining && !this.stopRequested) {
         this.startMining().catch((error: unknown) => {
-          if (!(error instanceof NodeError && error.code === 'mining-stopped')) {
+          if (!(error instanceof NodeError && error.code === 'mining-cancelled')) {
             this.record('error', `Auto-mine stopped: ${(error as Error).message}`);
           }
         });
@@ -395,7 +395,7 @@ export class BlockpartyNode implements NodeApi {
         tried += seen.tried;
         if (abort.signal.aborted && abort.signal.reason === TIP_CHANGED && !this.closed) continue;
         if (abort.signal.aborted)
-          throw new NodeError('mining-stopped', 'Mining was stopped before a proof was found.');
+          throw new NodeError('mining-cancelled', 'Mining was stopped before a proof was found.');
         throw error;
       }
       tried += seen.tried;

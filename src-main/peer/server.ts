@@ -216,7 +216,7 @@ function statusOf(code: string): number {
   switch (code) {
     case 'not-found':
       return 404;
-    case 'mining-stopped':
+    case 'mining-cancelled':
     case 'node-closed':
       return 409;
     default:

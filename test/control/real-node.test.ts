@@ -37,6 +37,17 @@ describe('control API over a real node', () => {
     return { status: res.status, body: (await res.json()) as Result<T> };
   }
 
+  it('reports a stopped mine as mining-cancelled, the code the dashboard knows', async () => {
+    await running.node.updateSettings({ difficulty: 8 });
+    const mining = call('mine');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await call('stopMining')).body).toEqual({ ok: true, value: null });
+    const { status, body } = await mining;
+    expect(status).toBe(409);
+    expect(body).toMatchObject({ ok: false, error: { code: 'mining-cancelled' } });
+    await running.node.updateSettings({ difficulty: 2 });
+  });
+
   it('prints a loopback URL with a token', () => {
     expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
   });

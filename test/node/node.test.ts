@@ -37,12 +37,12 @@ describe('mining', () => {
     expect(node.activity().filter((e) => e.kind === 'mined').length).toBe(height - 1);
   });
 
-  it('rejects a stopped mine with mining-stopped and appends nothing', async () => {
+  it('rejects a stopped mine with mining-cancelled and appends nothing', async () => {
     const node = await open({ difficulty: 7 });
     const mining = node.mine();
     await until(() => node.status().mining.active);
     node.stopMining();
-    await expect(mining).rejects.toMatchObject({ code: 'mining-stopped' });
+    await expect(mining).rejects.toMatchObject({ code: 'mining-cancelled' });
     expect(node.chain()).toHaveLength(1);
   });
 
