@@ -78,6 +78,20 @@ describe('Overview', () => {
     expect(wrapper.text()).toContain('Difficulty 3 ≠ 4');
   });
 
+  it('says when the asked port was taken and which one the node uses', async () => {
+    useSettingsStore().start();
+    useNodeStore().start();
+    await flushPromises();
+    const wrapper = mountView(OverviewView);
+    expect(wrapper.find('[data-testid=port-moved]').exists()).toBe(false);
+    client.status.mockResolvedValue(ok(makeStatus({ port: 5001 })));
+    client.emit('status', makeStatus({ port: 5001 }));
+    await flushPromises();
+    expect(wrapper.get('[data-testid=port-moved]').text()).toBe(
+      'Port 5000 was taken, so this node listens on port 5001.',
+    );
+  });
+
   it('saves the auto-mine switch at once', async () => {
     useSettingsStore().start();
     useNodeStore().start();

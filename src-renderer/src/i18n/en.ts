@@ -73,6 +73,7 @@ export const en = {
     joinAddresses: 'Addresses others can join',
     joinHint: 'Give one of these to the people who want to join your node.',
     noAddresses: 'No address yet: the node is still starting.',
+    portMoved: 'Port {asked} was taken, so this node listens on port {used}.',
     loopbackOnly:
       'This node listens on this computer only. Turn on “Bind to all interfaces” in Settings so others can join.',
     profile: 'Profile',

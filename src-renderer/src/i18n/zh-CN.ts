@@ -75,6 +75,7 @@ export const zhCN: Messages = {
     joinAddresses: '其他人可加入的地址',
     joinHint: '把其中一个地址告诉想加入你节点的人。',
     noAddresses: '还没有地址：节点仍在启动。',
+    portMoved: '端口 {asked} 已被占用，所以此节点在端口 {used} 上监听。',
     loopbackOnly: '此节点只在本机监听。请在“设置”中打开“绑定所有网络接口”，别人才能加入。',
     profile: '规则配置',
     difficulty: '难度',
