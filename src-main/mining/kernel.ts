@@ -81,7 +81,8 @@ const slotOfWord = (k: number, t: number): number => SLOT_WORDS + k * 64 + t;
  *
  * Measured choices (see docs/benchmarks.md): one stream of 4 lanes (two interleaved streams spill
  * registers), the schedule window in locals, and xor chains rather than shallow xor trees for the
- * rotations: TurboFan hoists the leaves of a tree and runs out of the 16 xmm registers.
+ * rotations: TurboFan hoists the leaves of a tree and runs out of the 16 xmm registers. Only the
+ * rounds of a constant block, where no schedule is live, use trees (see `round`).
  */
 function generate(plan: Plan, digest: boolean): FunctionBuilder {
   const fn = new FunctionBuilder([I32, I32], [I32]);
@@ -111,8 +112,28 @@ function generate(plan: Plan, digest: boolean): FunctionBuilder {
     if (shr !== undefined) fn.get(x).shrU(shr).xor();
   };
 
-  /** One round; `wk` pushes K[t] + W[t] (or adds to the value on the stack and pushes the rest). */
-  const round = (wk: () => void): void => {
+  // Σ as a tree, (rot1 ^ rot2) ^ rot3: 4 operations deep instead of the chain's 6. Vector operations
+  // take 2 cycles on Zen 5, and the rounds of a block are one dependency chain, so this shortens each
+  // round; but TurboFan then computes the 12 shifts of Σ0 and Σ1 together, which only fits in
+  // registers when no message schedule is live (the constant block).
+  const sigmaTree = (x: number, right: number[]): void => {
+    right.forEach((n, i) => {
+      fn.get(x)
+        .shrU(n)
+        .get(x)
+        .shl(32 - n)
+        .xor();
+      if (i === 1) fn.xor();
+    });
+    fn.xor();
+  };
+
+  /**
+   * One round; `wk` pushes K[t] + W[t] (or adds to the value on the stack and pushes the rest). `short`
+   * selects the shallow form: Σ as trees, and a = (T1 + Maj) + Σ0, so that Σ0(a) is needed a step
+   * after Σ1(e) and the two do not compete for the shift units.
+   */
+  const round = (wk: () => void, short = false): void => {
     const [a, b, , d, e, f, g, h] = st;
     // T1 = h + K[t] + W[t] + Ch(e, f, g) + Σ1(e), the terms known early first
     fn.get(h);
@@ -120,13 +141,20 @@ function generate(plan: Plan, digest: boolean): FunctionBuilder {
     fn.add();
     // Ch = g ^ (e & (f ^ g))
     fn.get(g).get(e).get(f).get(g).xor().and().xor().add();
-    sigma(e, [6, 11, 25]);
+    if (short) sigmaTree(e, [6, 11, 25]);
+    else sigma(e, [6, 11, 25]);
     fn.add().tee(t1);
     fn.get(d).add().set(d);
     // T2 = Σ0(a) + Maj(a, b, c), with Maj = b ^ ((a ^ b) & (b ^ c)) and b ^ c carried from the last round
-    sigma(a, [2, 13, 22]);
-    fn.get(b).get(a).get(b).xor().tee(ab).get(bc).and().xor().add();
-    fn.get(t1).add().set(h);
+    if (short) {
+      fn.get(t1).get(b).get(a).get(b).xor().tee(ab).get(bc).and().xor().add();
+      sigmaTree(a, [2, 13, 22]);
+      fn.add().set(h);
+    } else {
+      sigma(a, [2, 13, 22]);
+      fn.get(b).get(a).get(b).xor().tee(ab).get(bc).and().xor().add();
+      fn.get(t1).add().set(h);
+    }
     st = [h, a, b, st[2], d, e, f, g];
     [bc, ab] = [ab, bc];
   };
@@ -157,7 +185,7 @@ function generate(plan: Plan, digest: boolean): FunctionBuilder {
       for (let j = 0; j < 8; j += 1) {
         round(() => {
           fn.get(offset).load32Splat(SLOTS + slotOfWord(k, j) * 4);
-        });
+        }, true);
       }
       fn.get(offset).i32Const(32).i32Add().tee(offset).i32Const(256).i32LtU().brIf(0).end();
     } else
