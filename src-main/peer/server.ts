@@ -40,6 +40,8 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit,
+    // A peer that sends its request byte by byte is cut off instead of holding a socket forever.
+    requestTimeout: 10_000,
     ajv: { customOptions: { coerceTypes: false } },
     schemaErrorFormatter: (errors) => new Error(errors.map(describeSchemaError).join('; ')),
   });
