@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   const paths = resolveAppPaths(import.meta.url, app.isPackaged, process.env['ELECTRON_RENDERER_URL']);
   const isOurUrl = createOurUrlCheck(paths.page);
-  guardSession(session.defaultSession, { csp: 'fileUrl' in paths.page });
+  guardSession(session.defaultSession, { csp: 'fileUrl' in paths.page, isOurUrl });
 
   const searcher = createProofSearcher();
   let running;

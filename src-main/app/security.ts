@@ -69,13 +69,21 @@ export function guardWebContents(contents: WebContents, isOurUrl: (url: string) 
 }
 
 /**
- * Denies every permission (camera, notifications, geolocation…): the dashboard needs none, and a page
- * that asks is not ours. Adds the CSP header to our page's responses when `csp` is true (the built
+ * Denies every permission (camera, notifications, geolocation…) but clipboard writes from our page:
+ * the dashboard needs nothing else, and a page that asks is not ours. Adds the CSP header to our page's responses when `csp` is true (the built
  * app; the dev server needs Vite's inline scripts and websocket).
  */
-export function guardSession(session: Session, options: { csp: boolean }): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+export function guardSession(
+  session: Session,
+  options: { csp: boolean; isOurUrl: (url: string) => boolean },
+): void {
+  // Copy buttons use navigator.clipboard, which Chromium asks this permission for, on our page only.
+  const allowed = (contents: WebContents | null, permission: string): boolean =>
+    permission === 'clipboard-sanitized-write' && contents !== null && options.isOurUrl(contents.getURL());
+  session.setPermissionRequestHandler((contents, permission, callback) =>
+    callback(allowed(contents, permission)),
+  );
+  session.setPermissionCheckHandler((contents, permission) => allowed(contents, permission));
   if (options.csp) {
     session.webRequest.onHeadersReceived((details, callback) => {
       callback({

@@ -47,6 +47,15 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   guardWebContents(window.webContents, options.isOurUrl);
   // Shown once painted, so the projector never shows a white flash.
   window.once('ready-to-show', () => window.show());
+  // A page that fails to load is shown anyway (never an invisible window); a crashed page reloads.
+  window.webContents.on('did-fail-load', (_event, code, description) => {
+    console.error(`The dashboard failed to load (${code}): ${description}`);
+    if (!window.isVisible()) window.show();
+  });
+  window.webContents.on('render-process-gone', (_event, details) => {
+    console.error(`The dashboard's renderer stopped (${details.reason}); reloading it`);
+    if (details.reason !== 'clean-exit' && !window.isDestroyed()) window.webContents.reload();
+  });
   if ('devServerUrl' in options.page) void window.loadURL(options.page.devServerUrl);
   else void window.loadURL(options.page.fileUrl);
   return window;

@@ -45,6 +45,18 @@ describe('window security', () => {
     expect(window!.webContents.fire('will-navigate', 'https://evil.example/').defaultPrevented).toBe(true);
   });
 
+  it('shows a window whose page failed to load, and reloads a crashed page', () => {
+    const isOurUrl = createOurUrlCheck({ fileUrl: FILE_PAGE });
+    createMainWindow({ preload: '/p.cjs', page: { fileUrl: FILE_PAGE }, isOurUrl });
+    const window = BrowserWindow.instances.at(-1)!;
+    window.webContents.emit('did-fail-load', -6, 'ERR_FILE_NOT_FOUND');
+    expect(window.show).toHaveBeenCalled();
+    window.webContents.emit('render-process-gone', { reason: 'crashed', exitCode: 1 });
+    expect(window.webContents.reload).toHaveBeenCalledTimes(1);
+    window.webContents.emit('render-process-gone', { reason: 'clean-exit', exitCode: 0 });
+    expect(window.webContents.reload).toHaveBeenCalledTimes(1);
+  });
+
   it('recognises our page only', () => {
     const file = createOurUrlCheck({ fileUrl: FILE_PAGE });
     expect(file(`${FILE_PAGE}#/blocks/3`)).toBe(true);
@@ -84,13 +96,22 @@ describe('window security', () => {
     expect(shell.openExternal).not.toHaveBeenCalled();
   });
 
-  it('denies every permission and adds the CSP header in the built app', () => {
+  it('denies every permission but clipboard writes from our page, and adds the CSP header in the built app', () => {
     const ses = createSession();
-    guardSession(ses as never, { csp: true });
+    const isOurUrl = createOurUrlCheck({ fileUrl: FILE_PAGE });
+    guardSession(ses as never, { csp: true, isOurUrl });
+    const ours = { getURL: () => `${FILE_PAGE}#/overview` };
+    const other = { getURL: () => 'https://evil.example/' };
     const granted = vi.fn();
-    ses.requestHandler!(null, 'media', granted);
-    expect(granted).toHaveBeenCalledWith(false);
-    expect(ses.checkHandler!(null, 'notifications')).toBe(false);
+    ses.requestHandler!(ours, 'media', granted);
+    expect(granted).toHaveBeenLastCalledWith(false);
+    ses.requestHandler!(ours, 'clipboard-sanitized-write', granted);
+    expect(granted).toHaveBeenLastCalledWith(true);
+    ses.requestHandler!(other, 'clipboard-sanitized-write', granted);
+    expect(granted).toHaveBeenLastCalledWith(false);
+    expect(ses.checkHandler!(ours, 'notifications')).toBe(false);
+    expect(ses.checkHandler!(ours, 'clipboard-sanitized-write')).toBe(true);
+    expect(ses.checkHandler!(null, 'clipboard-sanitized-write')).toBe(false);
     const respond = vi.fn();
     ses.headersHandler!({ responseHeaders: { 'X-Other': ['1'] } }, respond);
     expect(respond).toHaveBeenCalledWith({
@@ -99,7 +120,7 @@ describe('window security', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
 
     const dev = createSession();
-    guardSession(dev as never, { csp: false });
+    guardSession(dev as never, { csp: false, isOurUrl });
     expect(dev.webRequest.onHeadersReceived).not.toHaveBeenCalled();
   });
 

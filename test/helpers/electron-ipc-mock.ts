@@ -77,6 +77,7 @@ export function createWebContents(url = 'file:///app/out/renderer/index.html') {
     destroyed: false,
     isDestroyed: () => contents.destroyed,
     send: vi.fn(),
+    reload: vi.fn(),
     on: vi.fn((event: string, listener: (...args: unknown[]) => void) => {
       listeners.set(event, [...(listeners.get(event) ?? []), listener]);
       return contents;
@@ -91,6 +92,10 @@ export function createWebContents(url = 'file:///app/out/renderer/index.html') {
       for (const listener of listeners.get(event) ?? []) listener(e, url);
       return e;
     },
+    /** Calls the listeners of `event` with an event object and these arguments. */
+    emit(event: string, ...args: unknown[]): void {
+      for (const listener of listeners.get(event) ?? []) listener({}, ...args);
+    },
   };
   return contents;
 }
@@ -103,6 +108,8 @@ export class BrowserWindow {
   readonly once = vi.fn();
   readonly on = vi.fn();
   readonly show = vi.fn();
+  readonly isVisible = vi.fn(() => false);
+  readonly isDestroyed = vi.fn(() => false);
   constructor(readonly options: Record<string, unknown>) {
     BrowserWindow.instances.push(this);
   }

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import { flushPromises } from '@vue/test-utils';
 import { setDashboardClient } from '@renderer/api';
 import { useNotificationsStore } from '@renderer/stores/notifications';
 import { useNodeStore } from '@renderer/stores/node';
@@ -149,6 +150,22 @@ describe('transactions store', () => {
     });
     store.clearFieldError('amount');
     expect(store.fieldErrors.amount).toBeUndefined();
+  });
+
+  it('fetches the pool once per burst of pending events, and once more for the last of them', async () => {
+    const store = useTransactionsStore();
+    store.start();
+    await flushPromises();
+    client.pending.mockClear();
+    let release: () => void = () => undefined;
+    client.pending.mockImplementationOnce(
+      () => new Promise((resolve) => (release = () => resolve({ ok: true, value: [] }))),
+    );
+    for (let i = 0; i < 50; i++) client.emit('pending', { count: i });
+    release();
+    await flushPromises();
+    expect(client.pending).toHaveBeenCalledTimes(2);
+    store.stop();
   });
 
   it('submits the amount as typed, so "1.0" stays a float', async () => {

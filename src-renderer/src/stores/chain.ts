@@ -78,8 +78,8 @@ export const useChainStore = defineStore('chain', () => {
     await Promise.all([fetchPage(), select(index)]);
   }
 
-  /** Finds blocks by index or hash prefix; opens the block when exactly one matches. */
-  async function search(text: string): Promise<BlockSummary[]> {
+  /** Finds blocks by index or hash prefix; opens the block when exactly one matches; null when the search failed. */
+  async function search(text: string): Promise<BlockSummary[] | null> {
     const query = text.trim().replace(/^#/, '');
     if (!query) {
       searchResults.value = null;
@@ -89,8 +89,9 @@ export const useChainStore = defineStore('chain', () => {
     const result = await useDashboardClient().search({ text: query });
     searching.value = false;
     if (!result.ok) {
+      // null, not []: a failed search is not "nothing matches".
       useNotificationsStore().error(result.error);
-      return [];
+      return null;
     }
     searchResults.value = result.value;
     if (result.value.length === 1) await reveal(result.value[0]!.index);

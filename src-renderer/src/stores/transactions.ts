@@ -33,12 +33,31 @@ export const useTransactionsStore = defineStore('transactions', () => {
   const fieldErrors = ref<Partial<Record<TransactionField, FieldError>>>({});
   let unsubscribers: (() => void)[] = [];
 
-  async function refreshPending(): Promise<void> {
-    loading.value = true;
-    const result = await useDashboardClient().pending();
-    loading.value = false;
-    if (result.ok) pending.value = result.value;
-    else useNotificationsStore().error(result.error);
+  let inFlight: Promise<void> | null = null;
+  let dirty = false;
+
+  // A burst of `pending` events (a script posting transactions) costs one fetch at a time, plus one
+  // more at the end, instead of one fetch per event.
+  function refreshPending(): Promise<void> {
+    if (inFlight) {
+      dirty = true;
+      return inFlight;
+    }
+    inFlight = (async () => {
+      loading.value = true;
+      try {
+        do {
+          dirty = false;
+          const result = await useDashboardClient().pending();
+          if (result.ok) pending.value = result.value;
+          else useNotificationsStore().error(result.error);
+        } while (dirty);
+      } finally {
+        loading.value = false;
+        inFlight = null;
+      }
+    })();
+    return inFlight;
   }
 
   /** Validates, submits, and maps the node's refusal to the field at fault. */
