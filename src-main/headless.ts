@@ -175,6 +175,8 @@ async function main(): Promise<void> {
     out(`${signal}: stopping…`);
     void (async () => {
       try {
+        // The miner first: a Mine clicked on the dashboard keeps its request open until a block is found.
+        running.node.stopMining();
         await closeDashboard?.();
         await running.close();
         out('Stopped; everything is saved.');

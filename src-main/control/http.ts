@@ -80,7 +80,12 @@ export function buildControlServer(
   service: DashboardService,
   options: ControlServerOptions,
 ): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT });
+  // forceCloseConnections: a browser's keep-alive connection must not hold up the node's shutdown.
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    forceCloseConnections: true,
+  });
   const streams = new Set<ServerResponse>();
   const heartbeatMs = options.heartbeatMs ?? 15_000;
 

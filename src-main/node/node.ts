@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
-import type { Block, PyValue, Rules, Transaction } from '../chain/types.ts';
-import { createGenesis, encodeBlock, forgeBlock, hashBlock } from '../chain/block.ts';
+import type { Block, ProfileName, PyValue, Rules, Transaction } from '../chain/types.ts';
+import { blockToPy, createGenesis, encodeBlock, forgeBlock, hashBlock } from '../chain/block.ts';
 import { dumpsPy } from '../chain/json.ts';
 import { proofJobFor } from '../chain/proof.ts';
 import { newNodeId, parseNewTransaction, rewardTransaction } from '../chain/transaction.ts';
 import { reconcilePending } from '../chain/consensus.ts';
+import { validateChain } from '../chain/validate.ts';
 import type { MiningProgress, ProofSearcher } from '../mining/types.ts';
 import type { NodeRepository } from '../store/types.ts';
 import { DEFAULT_SETTINGS, TUTORIAL_DIFFICULTY, type Settings } from '../shared/settings.ts';
@@ -75,6 +76,8 @@ export class BlockpartyNode implements NodeApi {
   private mining: Promise<MineResult> | null = null;
   private searchAbort: AbortController | null = null;
   private stopRequested = false;
+  /** The saved chain is behind the one in memory (a write failed): the next save rewrites it whole. */
+  private diskStale = false;
   private progress: MiningProgress | null = null;
   private targetIndex: number | null = null;
   private resolving: Promise<ResolveReport> | null = null;
@@ -93,12 +96,15 @@ export class BlockpartyNode implements NodeApi {
   /** Loads (or creates) the node's state from its repository. */
   static async open(deps: NodeDeps): Promise<BlockpartyNode> {
     const { meta, chain, warnings } = await deps.repo.load();
-    const saved = { ...DEFAULT_SETTINGS, ...(meta.settings ?? {}) };
+    // Settings lost with a damaged node.json: the genesis block still says which profile the chain follows.
+    const inferred =
+      meta.settings === null && chain.length > 0 ? { profile: profileOfGenesis(chain[0]!) } : {};
+    const saved = { ...DEFAULT_SETTINGS, ...inferred, ...(meta.settings ?? {}) };
     const merged = { ...saved, ...(deps.overrides ?? {}) };
     const checked = validateSettings(merged);
     if (!checked.ok) throw new NodeError('invalid-settings', checked.message, checked.field);
     // Checked before anything is saved, so a mistyped --profile leaves the folder as it was.
-    if (chain.length > 0 && merged.profile !== saved.profile && meta.settings) {
+    if (chain.length > 0 && merged.profile !== saved.profile && (meta.settings || 'profile' in inferred)) {
       throw new NodeError(
         'profile-mismatch',
         `The saved chain follows the "${saved.profile}" profile, not "${merged.profile}". Use another data folder, or switch the profile in Settings (the chain then restarts from a new genesis block).`,
@@ -116,9 +122,16 @@ export class BlockpartyNode implements NodeApi {
       node.setChain([genesis]);
       await deps.repo.replaceChain([genesis]);
     } else {
-      node.setChain(chain);
+      node.setChain(
+        checkSavedChain(chain, checked.settings.profile, (warning) => node.record('error', warning)),
+      );
+      if (node.blocks.length < chain.length) await node.persistWhole();
     }
     node.pool = [...meta.pending];
+    // A crash between saving a block and saving the pool: the pool still holds what that block took.
+    if (meta.pendingTip !== null && meta.pendingTip === node.hashes[node.hashes.length - 2]) {
+      node.pool = withoutTransactions(node.pool, node.blocks[node.blocks.length - 1]!.transactions);
+    }
     for (const address of meta.peers) node.peerMap.set(address, emptyPeer(address));
     deps.searcher.setWorkers(checked.settings.workers);
     node.record(
@@ -175,8 +188,16 @@ export class BlockpartyNode implements NodeApi {
       this.record('rejected-input', `Transaction refused: ${parsed.message}`);
       throw new NodeError('invalid-transaction', parsed.message, parsed.field);
     }
-    this.pool.push(parsed.tx);
-    this.deps.repo.savePending(this.pool);
+    const before = this.pool;
+    this.pool = [...before, parsed.tx];
+    try {
+      this.savePool();
+    } catch (error) {
+      this.pool = before;
+      const message = `Could not save the transaction in ${this.deps.repo.dir}: ${(error as Error).message}. It was not added; free some disk space and send it again.`;
+      this.record('error', message);
+      throw new NodeError('storage-failed', message);
+    }
     this.events.emit('pending-changed', { count: this.pool.length });
     const index = this.blocks.length + 1;
     this.record('transaction', `Transaction ${describeTx(parsed.tx)} will go into block ${index}`);
@@ -309,11 +330,16 @@ export class BlockpartyNode implements NodeApi {
     this.setChain([genesis]);
     this.pool = [];
     this.searchAbort?.abort(TIP_CHANGED);
-    await this.deps.repo.replaceChain(this.blocks);
-    this.deps.repo.savePending(this.pool);
+    await this.persistWhole();
+    this.savePool();
     this.record('node', 'Chain reset to a new genesis block; pending transactions cleared');
     this.events.emit('chain-changed', { height: 1, reason: 'reset' });
     this.events.emit('pending-changed', { count: 0 });
+  }
+
+  /** Records a failure of the node's surroundings (its server, its disk) in the activity log. */
+  reportError(message: string): void {
+    this.record('error', message);
   }
 
   activity(): ActivityEntry[] {
@@ -331,7 +357,7 @@ export class BlockpartyNode implements NodeApi {
     this.stopMining();
     await this.mining?.catch(() => undefined);
     await this.resolving?.catch(() => undefined);
-    this.deps.repo.savePending(this.pool);
+    this.savePool();
     this.deps.repo.savePeers([...this.peerMap.keys()]);
     await this.checker.close();
     await this.deps.repo.close();
@@ -402,26 +428,62 @@ export class BlockpartyNode implements NodeApi {
       if (this.hashes[this.hashes.length - 1] !== tipHash) continue;
       // The reward goes in after the proof is found, as in the tutorial; transactions posted during
       // the search are included, and those are exactly the ones removed from the pool.
+      const taken = this.pool.length;
       const transactions: PyValue[] = [...this.pool, rewardTransaction(this.nodeId)];
       const block = forgeBlock(this.blocks, proof, transactions, this.clock());
       const hash = hashBlock(block);
+      // On disk first: a block the disk refused is never shown, and its transactions stay pending.
+      // A chain adopted meanwhile is written after this block, so it supersedes it on disk too.
+      await this.persist([block]);
+      if (this.hashes[this.hashes.length - 1] !== tipHash) continue;
       this.blocks.push(block);
       this.hashes.push(hash);
       this.encoded.push(encodeBlock(block));
       this.chainJsonCache = null;
-      this.pool = [];
-      const saved = this.deps.repo.appendBlocks([block]);
-      this.deps.repo.savePending(this.pool);
+      // Only what was posted while the block was being saved stays pending.
+      this.pool = this.pool.slice(taken);
+      this.savePool();
       this.events.emit('chain-changed', { height: this.blocks.length, reason: 'mined' });
-      this.events.emit('pending-changed', { count: 0 });
+      this.events.emit('pending-changed', { count: this.pool.length });
       const ms = Math.round(performance.now() - started);
       this.record(
         'mined',
         `Mined block ${block.index} with proof ${block.proof} in ${(ms / 1000).toFixed(1)} s`,
       );
-      await saved;
       return { block, hash, ms, tried };
     }
+  }
+
+  /**
+   * Appends blocks to the saved chain, or rewrites it whole when an earlier write failed (so the disk
+   * never gets a gap). Throws NodeError('storage-failed') with what to do.
+   */
+  private async persist(newBlocks: Block[]): Promise<void> {
+    try {
+      if (this.diskStale) await this.deps.repo.replaceChain([...this.blocks, ...newBlocks]);
+      else await this.deps.repo.appendBlocks(newBlocks);
+      this.diskStale = false;
+    } catch (error) {
+      const message = `Could not save the chain in ${this.deps.repo.dir}: ${(error as Error).message}. Nothing was added; free some disk space and try again.`;
+      this.record('error', message);
+      throw new NodeError('storage-failed', message);
+    }
+  }
+
+  /** Rewrites the saved chain after a replace or reset; on failure the next save rewrites it whole. */
+  private async persistWhole(): Promise<void> {
+    try {
+      await this.deps.repo.replaceChain(this.blocks);
+      this.diskStale = false;
+    } catch (error) {
+      this.diskStale = true;
+      this.record('error', `Could not save the chain in ${this.deps.repo.dir}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Saves the pending pool tagged with the tip it goes with. */
+  private savePool(): void {
+    this.deps.repo.savePending(this.pool, this.hashes[this.hashes.length - 1]);
   }
 
   private async runResolve(): Promise<ResolveReport> {
@@ -478,7 +540,19 @@ export class BlockpartyNode implements NodeApi {
     const ourBefore = this.blocks.length;
     const winner = best as { peer: string; chain: Extract<FetchedChain, { ok: true }> } | null;
     const builder = new ReportBuilder(ourBefore, outcomes);
-    if (winner && winner.chain.blocks.length > ourBefore) {
+    const rulesNow = this.rules();
+    const rulesChanged = rulesNow.profile !== rules.profile || rulesNow.difficulty !== rules.difficulty;
+    if (winner && winner.chain.blocks.length > ourBefore && rulesChanged) {
+      // The peers' chains were checked under the rules of a moment ago: adopt nothing under the new ones.
+      for (const o of outcomes) {
+        if (o.outcome === 'shorter-or-equal')
+          o.reason = 'not used: the profile or difficulty changed during the resolve';
+      }
+      this.record(
+        'chain-kept',
+        'Resolve ignored: the profile or difficulty changed while peers were asked; resolve again',
+      );
+    } else if (winner && winner.chain.blocks.length > ourBefore) {
       for (const o of outcomes) {
         if (o.peer === winner.peer) o.outcome = 'adopted';
         else if (o.outcome === 'shorter-or-equal' && (o.blocks ?? 0) > ourBefore) {
@@ -514,8 +588,8 @@ export class BlockpartyNode implements NodeApi {
     this.chainJsonCache = null;
     this.pool = pending;
     this.searchAbort?.abort(TIP_CHANGED);
-    const saved = this.deps.repo.replaceChain(blocks);
-    this.deps.repo.savePending(this.pool);
+    // The chain reaches the disk before the pool tagged with its tip does.
+    const saved = this.persistWhole().then(() => this.savePool());
     builder.replaced(
       peer,
       blocks.length,
@@ -632,4 +706,42 @@ function emptyPeer(address: string): PeerInfo {
 
 function describeTx(tx: Transaction): string {
   return `${String(tx['sender'])} → ${String(tx['recipient'])} (${dumpsPy(tx['amount'] ?? null)})`;
+}
+
+/** The profile a chain follows, told by its genesis `previous_hash` (integer 1 or string "1"). */
+function profileOfGenesis(genesis: Block): ProfileName {
+  return typeof genesis.previous_hash === 'string' ? 'dvf' : 'article';
+}
+
+/**
+ * Checks a chain read from our own disk: the profile's genesis, the indexes and every link. Proofs are
+ * not re-checked, since a chain mined before a difficulty change is still ours. Keeps the sound prefix.
+ */
+function checkSavedChain(chain: Block[], profile: ProfileName, warn: (message: string) => void): Block[] {
+  const checked = validateChain(chain.map(blockToPy), { profile, difficulty: 0 });
+  if (checked.ok) return chain;
+  const keep = Math.max(1, (checked.blockIndex ?? 1) - 1);
+  if (keep >= chain.length || checked.blockIndex === 1) {
+    warn(`The saved chain does not follow the ${profile} profile (${checked.reason}); it was kept as it is.`);
+    return chain;
+  }
+  warn(`The saved chain is broken at ${checked.reason}; kept its first ${keep} blocks.`);
+  return chain.slice(0, keep);
+}
+
+/** `pool` less one occurrence of each non-reward transaction of `taken` (compared as Python JSON). */
+function withoutTransactions(pool: Transaction[], taken: PyValue[]): Transaction[] {
+  const counts = new Map<string, number>();
+  for (const tx of taken) {
+    if (tx !== null && typeof tx === 'object' && !Array.isArray(tx) && tx['sender'] === '0') continue;
+    const key = dumpsPy(tx);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return pool.filter((tx) => {
+    const key = dumpsPy(tx);
+    const left = counts.get(key) ?? 0;
+    if (left === 0) return true;
+    counts.set(key, left - 1);
+    return false;
+  });
 }

@@ -125,12 +125,21 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   let rebinding: Promise<void> = Promise.resolve();
   const unsubscribe = node.on('settings-changed', (settings) => {
     if (settings.bindAll === bindAll && settings.port === askedPort) return;
-    rebinding = rebinding.then(async () => {
-      const old = server;
-      server = null;
-      await old?.close();
-      await listen(settings);
-    });
+    // A failed rebind must neither crash the node nor block the next one: keep the chain alive and say so.
+    rebinding = rebinding
+      .catch(() => undefined)
+      .then(async () => {
+        const old = server;
+        server = null;
+        old?.server.closeAllConnections();
+        await old?.close();
+        await listen(settings);
+      })
+      .catch((error: unknown) => {
+        node.reportError(
+          `The peer server could not move to the new port or interface: ${(error as Error).message}`,
+        );
+      });
   });
 
   return {

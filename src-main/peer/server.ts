@@ -26,7 +26,8 @@ const TRANSACTION_SCHEMA = {
 const REGISTER_SCHEMA = {
   type: 'object',
   required: ['nodes'],
-  properties: { nodes: { type: 'array', items: { type: 'string' } } },
+  // Items are not typed here: a list with some valid addresses registers those (protocol.md §4).
+  properties: { nodes: { type: 'array' } },
 } as const;
 
 /**

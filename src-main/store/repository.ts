@@ -18,6 +18,8 @@ export const KEYS = {
   peers: 'peers',
   /** Python-JSON text of each pending transaction, so ints and floats keep their kind. */
   pending: 'pending',
+  /** Hash of the tip the pending list goes with; written after it. */
+  pendingTip: 'pendingTip',
 } as const;
 
 /**
@@ -61,11 +63,14 @@ export function createRepository(
     savePeers(peers) {
       save(KEYS.peers, [...peers]);
     },
-    savePending(pending) {
+    savePending(pending, tip) {
+      // The list first, then its tip: a crash in between leaves a clean list tagged with the old tip,
+      // which the node then only trims again.
       save(
         KEYS.pending,
         pending.map((tx) => codec.encodeTransaction(tx)),
       );
+      save(KEYS.pendingTip, tip ?? null);
     },
 
     close: () => log.close(),
@@ -80,10 +85,15 @@ function readMeta(kv: KeyValueStore, codec: BlockCodec, warnings: string[]): Nod
     settings: readSettings(kv.get(KEYS.settings), where, warnings),
     peers: readPeers(kv.get(KEYS.peers), where, warnings),
     pending: readPending(kv.get(KEYS.pending), codec, where, warnings),
+    pendingTip: readTip(kv.get(KEYS.pendingTip)),
   };
 }
 
 const NODE_ID = /^[0-9a-f]{32}$/;
+
+function readTip(value: unknown): string | null {
+  return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value) ? value : null;
+}
 
 function readNodeId(value: unknown, where: string, warnings: string[]): string | null {
   if (value === undefined || value === null) return null;

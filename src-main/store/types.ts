@@ -10,6 +10,8 @@ export interface NodeMeta {
   peers: string[];
   /** Pending transactions, with their numbers' kinds kept. */
   pending: Transaction[];
+  /** Hash of the chain tip the pending list was saved against (null when unknown). */
+  pendingTip: string | null;
 }
 
 /** What `load()` found on disk. */
@@ -36,7 +38,11 @@ export interface NodeRepository {
   saveNodeId(nodeId: string): void;
   saveSettings(settings: Settings): void;
   savePeers(peers: readonly string[]): void;
-  savePending(pending: readonly Transaction[]): void;
+  /**
+   * Saves the pending pool and the hash of the tip it goes with, so that after a crash between saving
+   * a block and saving the pool the node can tell which transactions that block already took.
+   */
+  savePending(pending: readonly Transaction[], tip?: string): void;
   /** Waits for pending writes and releases files. */
   close(): Promise<void>;
 }

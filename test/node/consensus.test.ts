@@ -77,6 +77,19 @@ describe('consensus between two nodes over real sockets', () => {
     if (chain.length === 6) expect(chain[5]).toBe(mined.block);
   });
 
+  it('adopts nothing when the difficulty changes while the peers are asked', async () => {
+    const [a, b] = await startPair();
+    await b.node.mine();
+    await b.node.mine();
+    a.node.registerPeers([`127.0.0.1:${b.port()}`]);
+    const resolving = a.node.resolve();
+    await a.node.updateSettings({ difficulty: 5 });
+    const report = await resolving;
+    expect(report.replaced).toBe(false);
+    expect(report.peers[0]!.reason).toMatch(/changed during the resolve/);
+    expect(a.node.chain()).toHaveLength(1);
+  });
+
   it('refreshes peers: online, latency, height and kind', async () => {
     const [a, b] = await startPair();
     await b.node.mine();

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeError } from '../../src-main/node/types.ts';
 import { ActivityLog } from '../../src-main/node/activity.ts';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BlockpartyNode, type NodeNetwork } from '../../src-main/node/node.ts';
+import { openConfRepository } from '../../src-main/store/conf-store.ts';
+import { createProofSearcher } from '../../src-main/mining/index.ts';
 import { openTestNode, tempDir } from '../helpers/node-fixture.ts';
+
+const network: NodeNetwork = { port: () => 5000, addresses: () => [], isSelf: () => false };
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -87,5 +94,85 @@ describe('ActivityLog', () => {
     for (let i = 0; i < 5; i++) log.add('node', `entry ${i}`);
     expect(log.entries().map((e) => e.message)).toEqual(['entry 2', 'entry 3', 'entry 4']);
     expect(log.entries().map((e) => e.id)).toEqual([3, 4, 5]);
+  });
+});
+
+describe('storage failures and crashes', () => {
+  it('keeps the chain and the pending pool when the disk refuses a mined block', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const repo = openConfRepository(tmp.dir);
+    let failNext = false;
+    const flaky = {
+      ...repo,
+      dir: repo.dir,
+      appendBlocks: (blocks: Parameters<typeof repo.appendBlocks>[0]) =>
+        failNext ? Promise.reject(new Error('ENOSPC: no space left on device')) : repo.appendBlocks(blocks),
+    };
+    const searcher = createProofSearcher({ workers: 1 });
+    const node = await BlockpartyNode.open({ repo: flaky, searcher, network, overrides: { difficulty: 3 } });
+    cleanups.push(async () => {
+      await node.close();
+      await searcher.close();
+    });
+    node.submitTransaction({ sender: 'a', recipient: 'b', amount: 1n });
+    failNext = true;
+    await expect(node.mine()).rejects.toMatchObject({ code: 'storage-failed', message: /no space left/ });
+    expect(node.chain()).toHaveLength(1);
+    expect(node.pending()).toHaveLength(1);
+    failNext = false;
+    await node.mine();
+    expect(node.chain()).toHaveLength(2);
+    expect(node.pending()).toHaveLength(0);
+  });
+
+  it('after a crash between saving a block and saving the pool, does not mine its transactions twice', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const first = await openTestNode(tmp.dir, { difficulty: 3 });
+    const tx = { sender: 'a', recipient: 'b', amount: 2n };
+    first.node.submitTransaction(tx);
+    const genesisHash = first.node.hashAt(0);
+    await first.node.mine();
+    await first.close();
+    // What the disk holds if the process died right after the block was saved: the old pool and tip.
+    const repo = openConfRepository(tmp.dir);
+    repo.savePending([tx, { sender: 'c', recipient: 'd', amount: 3n }], genesisHash);
+    await repo.close();
+    const again = await openTestNode(tmp.dir);
+    cleanups.push(again.close);
+    expect(again.node.chain()).toHaveLength(2);
+    expect(again.node.pending()).toEqual([{ sender: 'c', recipient: 'd', amount: 3n }]);
+  });
+
+  it('tells the profile from the genesis block when the settings file was lost', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const first = await openTestNode(tmp.dir, { profile: 'dvf', difficulty: 3 });
+    await first.node.mine();
+    const chain = first.node.chainJson();
+    await first.close();
+    rmSync(join(tmp.dir, 'node.json'));
+    const again = await openTestNode(tmp.dir, { difficulty: 3 });
+    cleanups.push(again.close);
+    expect(again.node.settings().profile).toBe('dvf');
+    expect(again.node.chainJson()).toBe(chain);
+  });
+
+  it('keeps the sound beginning of a saved chain whose link was broken on disk', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const first = await openTestNode(tmp.dir, { difficulty: 2 });
+    for (let i = 0; i < 4; i++) await first.node.mine();
+    const third = first.node.hashAt(2);
+    await first.close();
+    const file = join(tmp.dir, 'chain.log');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[3] = lines[3]!.replace(third, 'f'.repeat(64));
+    writeFileSync(file, lines.join('\n'));
+    const again = await openTestNode(tmp.dir);
+    cleanups.push(again.close);
+    expect(again.node.chain()).toHaveLength(3);
+    expect(again.node.activity().some((e) => /broken at block 4/.test(e.message))).toBe(true);
   });
 });

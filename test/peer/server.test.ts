@@ -185,6 +185,7 @@ describe('POST /nodes/register', () => {
     ['{}', 'nodes'],
     ['{"nodes": "localhost:5001"}', 'must be a list'],
     ['{"nodes": ["nonsense"]}', 'No valid address'],
+    ['{"nodes": [5002, null]}', 'No valid address'],
     ['{"nodes": []}', 'empty'],
     ['{"nodes": ["localhost:5000"]}', 'itself'],
   ])('refuses %s with a 400', async (payload, words) => {
@@ -198,12 +199,12 @@ describe('POST /nodes/register', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/nodes/register',
-      payload: { nodes: ['10.0.0.2:5000', 'x y'] },
+      payload: { nodes: ['10.0.0.2:5000', 'x y', 5002] },
     });
     expect(res.statusCode).toBe(201);
     const body = json(res.body) as { total_nodes: string[]; rejected: { address: string }[] };
     expect(body.total_nodes).toEqual(['10.0.0.2:5000']);
-    expect(body.rejected[0]!.address).toBe('x y');
+    expect(body.rejected.map((r) => r.address)).toEqual(['x y', '5002']);
   });
 });
 

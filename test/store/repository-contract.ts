@@ -65,7 +65,7 @@ export function describeRepositoryContract(
       const repo = open();
       expect(repo.dir).toBe(dir);
       expect(await repo.load()).toEqual({
-        meta: { nodeId: null, settings: null, peers: [], pending: [] },
+        meta: { nodeId: null, settings: null, peers: [], pending: [], pendingTip: null },
         chain: [],
         warnings: [],
       });
@@ -78,7 +78,7 @@ export function describeRepositoryContract(
       first.saveNodeId(NODE_ID);
       first.saveSettings(SETTINGS);
       first.savePeers(['192.168.0.5:5000', 'localhost:5001']);
-      first.savePending(PENDING);
+      first.savePending(PENDING, 'ab'.repeat(32));
       await first.appendBlocks(chain.slice(0, 4));
       await first.appendBlocks(chain.slice(4));
       await first.close();
@@ -90,6 +90,7 @@ export function describeRepositoryContract(
         settings: SETTINGS,
         peers: ['192.168.0.5:5000', 'localhost:5001'],
         pending: PENDING,
+        pendingTip: 'ab'.repeat(32),
       });
       expect(loaded.chain).toEqual(chain);
       // toEqual tells 1n from 1; check the kinds explicitly too, as this is the point.
@@ -172,7 +173,7 @@ export function describeRepositoryContract(
 
       const repo = open();
       const loaded = await repo.load();
-      expect(loaded.meta).toEqual({ nodeId: null, settings: null, peers: [], pending: [] });
+      expect(loaded.meta).toEqual({ nodeId: null, settings: null, peers: [], pending: [], pendingTip: null });
       expect(loaded.chain).toEqual(chain);
       expect(loaded.warnings).toHaveLength(1);
       expect(loaded.warnings[0]).toMatch(/node\.json could not be read.*moved to .*node\.json\.corrupt-/);
