@@ -1,7 +1,7 @@
 import { dumpsPy, sha256Hex } from '../chain/json.ts';
 import { blockToPy } from '../chain/block.ts';
 import type { Block, PyValue } from '../chain/types.ts';
-import type { NodeApi, NodeStatus, PeerInfo, ResolveReport } from '../node/types.ts';
+import type { ActivityEntry, NodeApi, NodeStatus, PeerInfo, ResolveReport } from '../node/types.ts';
 import { NodeError } from '../node/types.ts';
 import type {
   ActivityDto,
@@ -127,7 +127,7 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
       emit('settings', { ...p });
       scheduleStatus();
     }),
-    node.on('activity', (p) => emit('activity', { ...p })),
+    node.on('activity', (p) => emit('activity', activityDto(p))),
   ];
 
   let lastAddresses = readAddresses();
@@ -355,7 +355,7 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
         return null;
       }),
 
-    activity: () => run('activity', () => node.activity().map((a): ActivityDto => ({ ...a }))),
+    activity: () => run('activity', () => node.activity().map(activityDto)),
 
     on(event, listener) {
       let set = listeners.get(event);
@@ -470,6 +470,14 @@ export function transactionDto(tx: PyValue): TransactionDto {
     reward: fields['sender'] === '0',
     json: dumpsPy(tx),
   };
+}
+
+/** An activity line with its code and params (copied: the DTO never shares the node's objects). */
+export function activityDto(a: ActivityEntry): ActivityDto {
+  const dto: ActivityDto = { id: a.id, time: a.time, kind: a.kind, message: a.message };
+  if (a.code !== undefined) dto.code = a.code;
+  if (a.params !== undefined) dto.params = { ...a.params };
+  return dto;
 }
 
 function miningDto(m: NodeStatus['mining']): MiningStateDto {

@@ -18,7 +18,9 @@ import { Emitter } from './emitter.ts';
 import { validateSettings } from './settings.ts';
 import {
   NodeError,
+  type ActivityCode,
   type ActivityEntry,
+  type ActivityParams,
   type MineResult,
   type MiningState,
   type NodeApi,
@@ -115,7 +117,8 @@ export class BlockpartyNode implements NodeApi {
     const node = new BlockpartyNode(deps, nodeId, checked.settings);
     if (!meta.nodeId) deps.repo.saveNodeId(nodeId);
     deps.repo.saveSettings(checked.settings);
-    for (const warning of warnings) node.record('error', `Storage: ${warning}`);
+    for (const warning of warnings)
+      node.record('error', `Storage: ${warning}`, 'storage-warning', { message: warning });
 
     if (chain.length === 0) {
       const genesis = createGenesis(checked.settings.profile, node.clock());
@@ -123,7 +126,9 @@ export class BlockpartyNode implements NodeApi {
       await deps.repo.replaceChain([genesis]);
     } else {
       node.setChain(
-        checkSavedChain(chain, checked.settings.profile, (warning) => node.record('error', warning)),
+        checkSavedChain(chain, checked.settings.profile, (warning) =>
+          node.record('error', warning, 'error', { message: warning }),
+        ),
       );
       if (node.blocks.length < chain.length) await node.persistWhole();
     }
@@ -137,6 +142,8 @@ export class BlockpartyNode implements NodeApi {
     node.record(
       'node',
       `Node started with ${node.blocks.length} blocks and ${node.pool.length} pending transactions`,
+      'node-started',
+      { blocks: node.blocks.length, pending: node.pool.length },
     );
     return node;
   }
@@ -185,7 +192,9 @@ export class BlockpartyNode implements NodeApi {
   submitTransaction(body: unknown): { index: number; transaction: Transaction } {
     const parsed = parseNewTransaction(body as PyValue);
     if (!parsed.ok) {
-      this.record('rejected-input', `Transaction refused: ${parsed.message}`);
+      this.record('rejected-input', `Transaction refused: ${parsed.message}`, 'transaction-refused', {
+        reason: parsed.message,
+      });
       throw new NodeError('invalid-transaction', parsed.message, parsed.field);
     }
     const before = this.pool;
@@ -195,12 +204,23 @@ export class BlockpartyNode implements NodeApi {
     } catch (error) {
       this.pool = before;
       const message = `Could not save the transaction in ${this.deps.repo.dir}: ${(error as Error).message}. It was not added; free some disk space and send it again.`;
-      this.record('error', message);
+      this.record('error', message, 'transaction-save-failed', {
+        dir: this.deps.repo.dir,
+        error: (error as Error).message,
+      });
       throw new NodeError('storage-failed', message);
     }
     this.events.emit('pending-changed', { count: this.pool.length });
     const index = this.blocks.length + 1;
-    this.record('transaction', `Transaction ${describeTx(parsed.tx)} will go into block ${index}`);
+    this.record(
+      'transaction',
+      `Transaction ${describeTx(parsed.tx)} will go into block ${index}`,
+      'transaction-queued',
+      {
+        tx: describeTx(parsed.tx),
+        index,
+      },
+    );
     return { index, transaction: parsed.tx };
   }
 
@@ -257,11 +277,16 @@ export class BlockpartyNode implements NodeApi {
         if (!this.peerMap.has(parsed.address)) {
           this.peerMap.set(parsed.address, emptyPeer(parsed.address));
           added.push(parsed.address);
-          this.record('peer-added', `Peer ${parsed.address} added`);
+          this.record('peer-added', `Peer ${parsed.address} added`, 'peer-added', { peer: parsed.address });
         }
       }
     }
-    for (const r of rejected) this.record('rejected-input', `Address "${r.input}" refused: ${r.reason}`);
+    for (const r of rejected) {
+      this.record('rejected-input', `Address "${r.input}" refused: ${r.reason}`, 'address-refused', {
+        input: r.input,
+        reason: r.reason,
+      });
+    }
     if (added.length === 0 && rejected.length > 0 && rejected.length === addresses.length) {
       throw new NodeError(
         'invalid-address',
@@ -279,7 +304,7 @@ export class BlockpartyNode implements NodeApi {
     const parsed = parsePeerAddress(address);
     const key = parsed.ok ? parsed.address : address;
     if (!this.peerMap.delete(key)) throw new NodeError('not-found', `${address} is not in the peer list.`);
-    this.record('peer-removed', `Peer ${key} removed`);
+    this.record('peer-removed', `Peer ${key} removed`, 'peer-removed', { peer: key });
     this.peersChanged();
   }
 
@@ -312,10 +337,14 @@ export class BlockpartyNode implements NodeApi {
       this.record(
         'node',
         `Profile changed to ${this.current.profile}: the chain restarted from a new genesis block`,
+        'profile-changed',
+        { profile: this.current.profile },
       );
     } else if (before.difficulty !== this.current.difficulty) {
       this.searchAbort?.abort(TIP_CHANGED);
-      this.record('node', `Difficulty changed to ${this.current.difficulty}`);
+      this.record('node', `Difficulty changed to ${this.current.difficulty}`, 'difficulty-changed', {
+        difficulty: this.current.difficulty,
+      });
     }
     this.events.emit('settings-changed', this.settings());
     if (this.current.autoMine && !before.autoMine) {
@@ -332,14 +361,14 @@ export class BlockpartyNode implements NodeApi {
     this.searchAbort?.abort(TIP_CHANGED);
     await this.persistWhole();
     this.savePool();
-    this.record('node', 'Chain reset to a new genesis block; pending transactions cleared');
+    this.record('node', 'Chain reset to a new genesis block; pending transactions cleared', 'chain-reset');
     this.events.emit('chain-changed', { height: 1, reason: 'reset' });
     this.events.emit('pending-changed', { count: 0 });
   }
 
   /** Records a failure of the node's surroundings (its server, its disk) in the activity log. */
   reportError(message: string): void {
-    this.record('error', message);
+    this.record('error', message, 'error', { message });
   }
 
   activity(): ActivityEntry[] {
@@ -388,7 +417,9 @@ export class BlockpartyNode implements NodeApi {
       if (this.current.autoMine && !this.closed && !this.mining && !this.stopRequested) {
         this.startMining().catch((error: unknown) => {
           if (!(error instanceof NodeError && error.code === 'mining-cancelled')) {
-            this.record('error', `Auto-mine stopped: ${(error as Error).message}`);
+            this.record('error', `Auto-mine stopped: ${(error as Error).message}`, 'auto-mine-stopped', {
+              error: (error as Error).message,
+            });
           }
         });
       }
@@ -449,6 +480,8 @@ export class BlockpartyNode implements NodeApi {
       this.record(
         'mined',
         `Mined block ${block.index} with proof ${block.proof} in ${(ms / 1000).toFixed(1)} s`,
+        'mined',
+        { index: Number(block.index), proof: String(block.proof), seconds: (ms / 1000).toFixed(1) },
       );
       return { block, hash, ms, tried };
     }
@@ -465,7 +498,10 @@ export class BlockpartyNode implements NodeApi {
       this.diskStale = false;
     } catch (error) {
       const message = `Could not save the chain in ${this.deps.repo.dir}: ${(error as Error).message}. Nothing was added; free some disk space and try again.`;
-      this.record('error', message);
+      this.record('error', message, 'chain-save-failed', {
+        dir: this.deps.repo.dir,
+        error: (error as Error).message,
+      });
       throw new NodeError('storage-failed', message);
     }
   }
@@ -477,7 +513,12 @@ export class BlockpartyNode implements NodeApi {
       this.diskStale = false;
     } catch (error) {
       this.diskStale = true;
-      this.record('error', `Could not save the chain in ${this.deps.repo.dir}: ${(error as Error).message}`);
+      this.record(
+        'error',
+        `Could not save the chain in ${this.deps.repo.dir}: ${(error as Error).message}`,
+        'chain-rewrite-failed',
+        { dir: this.deps.repo.dir, error: (error as Error).message },
+      );
     }
   }
 
@@ -532,7 +573,10 @@ export class BlockpartyNode implements NodeApi {
           reason: result.reason,
           ms: result.ms,
         });
-        this.record('peer-failed', `Peer ${peer}: ${result.reason}`);
+        this.record('peer-failed', `Peer ${peer}: ${result.reason}`, 'peer-failed', {
+          peer,
+          reason: result.reason,
+        });
       }
     });
 
@@ -551,6 +595,7 @@ export class BlockpartyNode implements NodeApi {
       this.record(
         'chain-kept',
         'Resolve ignored: the profile or difficulty changed while peers were asked; resolve again',
+        'resolve-ignored',
       );
     } else if (winner && winner.chain.blocks.length > ourBefore) {
       for (const o of outcomes) {
@@ -565,7 +610,9 @@ export class BlockpartyNode implements NodeApi {
         if (o.outcome === 'shorter-or-equal')
           o.reason ??= `${o.blocks} blocks is not more than our ${ourBefore}`;
       }
-      this.record('chain-kept', `Our chain (${ourBefore} blocks) is authoritative`);
+      this.record('chain-kept', `Our chain (${ourBefore} blocks) is authoritative`, 'chain-kept', {
+        blocks: ourBefore,
+      });
     }
     this.events.emit('peers-changed', this.peers());
     return builder.report;
@@ -602,6 +649,13 @@ export class BlockpartyNode implements NodeApi {
       'chain-replaced',
       `Chain replaced by ${peer}'s: ${blocks.length} blocks beat our ${oldChain.length}` +
         (restored.length ? `; ${restored.length} transactions back in the pending pool` : ''),
+      restored.length ? 'chain-replaced-restored' : 'chain-replaced',
+      {
+        peer,
+        blocks: blocks.length,
+        ours: oldChain.length,
+        ...(restored.length ? { restored: restored.length } : {}),
+      },
     );
     this.events.emit('chain-changed', { height: blocks.length, reason: 'replaced' });
     this.events.emit('pending-changed', { count: this.pool.length });
@@ -647,8 +701,13 @@ export class BlockpartyNode implements NodeApi {
     this.events.emit('peers-changed', this.peers());
   }
 
-  private record(kind: ActivityEntry['kind'], message: string): void {
-    const entry = this.log.add(kind, message);
+  private record(
+    kind: ActivityEntry['kind'],
+    message: string,
+    code: ActivityCode,
+    params: ActivityParams = {},
+  ): void {
+    const entry = this.log.add(kind, message, code, params);
     this.events.emit('activity', entry);
   }
 }

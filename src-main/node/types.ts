@@ -1,6 +1,9 @@
 import type { Block, ProfileName, Transaction } from '../chain/types.ts';
 import type { MiningProgress } from '../mining/types.ts';
+import type { ActivityCode, ActivityParams } from '../shared/api.ts';
 import type { Settings } from '../shared/settings.ts';
+
+export { ACTIVITY_CODES, type ActivityCode, type ActivityParams } from '../shared/api.ts';
 
 /** Whether and how the node is mining. */
 export interface MiningState {
@@ -97,7 +100,12 @@ export interface ActivityEntry {
     | 'transaction'
     | 'node'
     | 'error';
+  /** English text, the fallback for a dashboard without words for `code`. */
   message: string;
+  /** What the line says, for a dashboard to word it in its own language (`activity.messages.<code>`). */
+  code?: ActivityCode;
+  /** The values `code` is worded with. */
+  params?: ActivityParams;
 }
 
 /** Events a running node emits (names are the keys). */

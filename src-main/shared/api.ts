@@ -249,6 +249,60 @@ export interface ResolveReportDto {
   peers: PeerOutcomeDto[];
 }
 
+/**
+ * What an activity line says, one code per distinct message the node records. The dashboard words
+ * `activity.messages.<code>` with the entry's `params`; `message` is the English fallback.
+ */
+export const ACTIVITY_CODES = [
+  /** A failure of the node's surroundings (server, disk) or of the saved chain; `{ message }`. */
+  'error',
+  /** The store noticed something while reading the data folder; `{ message }`. */
+  'storage-warning',
+  /** `{ blocks, pending }` */
+  'node-started',
+  /** `{ reason }` */
+  'transaction-refused',
+  /** `{ dir, error }` */
+  'transaction-save-failed',
+  /** `{ tx, index }` */
+  'transaction-queued',
+  /** `{ peer }` */
+  'peer-added',
+  /** `{ input, reason }` */
+  'address-refused',
+  /** `{ peer }` */
+  'peer-removed',
+  /** `{ profile }` */
+  'profile-changed',
+  /** `{ difficulty }` */
+  'difficulty-changed',
+  'chain-reset',
+  /** `{ error }` */
+  'auto-mine-stopped',
+  /** `{ index, proof, seconds }` (proof and seconds as display strings) */
+  'mined',
+  /** A mined block the disk refused; `{ dir, error }` */
+  'chain-save-failed',
+  /** A replaced or reset chain the disk refused (rewritten at the next save); `{ dir, error }` */
+  'chain-rewrite-failed',
+  /** `{ peer, reason }` */
+  'peer-failed',
+  /** The rules changed while peers were asked. */
+  'resolve-ignored',
+  /** `{ blocks }` */
+  'chain-kept',
+  /** `{ peer, blocks, ours }` */
+  'chain-replaced',
+  /** `{ peer, blocks, ours, restored }` */
+  'chain-replaced-restored',
+] as const;
+
+/** One of {@link ACTIVITY_CODES}. */
+export type ActivityCode = (typeof ACTIVITY_CODES)[number];
+
+/** The values an activity message is worded with: counts are numbers, the rest display strings. */
+export type ActivityParams = Record<string, string | number>;
+
 /** One line of the node's bounded activity log. */
 export interface ActivityDto {
   id: number;
@@ -265,7 +319,11 @@ export interface ActivityDto {
     | 'transaction'
     | 'node'
     | 'error';
+  /** English text, shown when the dashboard has no words for `code`. */
   message: string;
+  /** Absent from nodes that predate it; may be a code this dashboard does not know. */
+  code?: string;
+  params?: ActivityParams;
 }
 
 /** The node's settings (see settings.ts). */

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Transaction } from '../../src-main/chain/types.ts';
+import type { ActivityEntry } from '../../src-main/node/types.ts';
 import { createDashboardService } from '../../src-main/control/service.ts';
 import { createFakeNode, hashBlock } from './fake-node.ts';
 import type { FakeNode } from './fake-node.ts';
@@ -204,6 +205,53 @@ describe('dashboard service', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('carries the code and params of activity lines, in the snapshot and the events', async () => {
+    const node = createFakeNode(1);
+    const mined: ActivityEntry = {
+      id: 1,
+      time: 1000,
+      kind: 'mined',
+      message: 'Mined block 2 with proof 35293 in 0.4 s',
+      code: 'mined',
+      params: { index: 2, proof: '35293', seconds: '0.4' },
+    };
+    // The fake node hands out its own array: lines pushed there are its log.
+    node.activity().push(mined, { id: 2, time: 1001, kind: 'node', message: 'from an older node' });
+    const service = createDashboardService(node);
+    const snapshot = await service.activity();
+    expect(snapshot).toEqual({
+      ok: true,
+      value: [
+        {
+          id: 1,
+          time: 1000,
+          kind: 'mined',
+          message: 'Mined block 2 with proof 35293 in 0.4 s',
+          code: 'mined',
+          params: { index: 2, proof: '35293', seconds: '0.4' },
+        },
+        { id: 2, time: 1001, kind: 'node', message: 'from an older node' },
+      ],
+    });
+    if (!snapshot.ok) throw new Error('no snapshot');
+    expect(snapshot.value[0]!.params).not.toBe(mined.params);
+    expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
+
+    const heard = vi.fn();
+    service.on('activity', heard);
+    const replaced: ActivityEntry = {
+      id: 3,
+      time: 1002,
+      kind: 'chain-replaced',
+      message: "Chain replaced by 10.0.0.2:5000's: 4 blocks beat our 2",
+      code: 'chain-replaced',
+      params: { peer: '10.0.0.2:5000', blocks: 4, ours: 2 },
+    };
+    node.emit('activity', replaced);
+    expect(heard).toHaveBeenCalledWith({ ...replaced, params: { ...replaced.params } });
+    expect((heard.mock.calls[0]![0] as ActivityEntry).params).not.toBe(replaced.params);
   });
 
   it('keeps serving other listeners when one throws', () => {

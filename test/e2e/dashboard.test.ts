@@ -160,6 +160,13 @@ describe('dashboard of real headless nodes', () => {
         for (const screen of SCREENS) {
           await go(screen);
           if (screen === 'chain') await page.click('[data-testid=block-5]');
+          if (screen === 'activity' && locale === 'zh-CN') {
+            await expectText('[data-testid=activity-table]', /节点已启动，共有 1 个区块和 0 笔待处理交易/);
+            await expectText(
+              '[data-testid=activity-table]',
+              /的链替换：5 个区块，多于我们的 3 个；1 笔交易已放回待处理交易池/,
+            );
+          }
           await page.waitForTimeout(350);
           await dismissNotifications();
           await page.screenshot({
@@ -186,7 +193,10 @@ describe('dashboard of real headless nodes', () => {
     await go('transactions');
     await expectText('[data-testid=pending-table]', /alice\s*bob\s*2\.5/);
     await go('activity');
-    await expectText('[data-testid=activity-table]', /.+/);
+    await expectText(
+      '[data-testid=activity-table]',
+      /Node started with 5 blocks and 1 pending transaction(?!s)/,
+    );
   }, 90_000);
 
   it('raised no page errors and no CSP violations', () => {

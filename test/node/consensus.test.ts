@@ -47,6 +47,12 @@ describe('consensus between two nodes over real sockets', () => {
       { sender: 'ana', recipient: 'bo', amount: 3n },
       { sender: 'cy', recipient: 'di', amount: 1.5 },
     ]);
+    expect(a.node.activity().at(-1)).toMatchObject({
+      kind: 'chain-replaced',
+      code: 'chain-replaced-restored',
+      params: { peer: `127.0.0.1:${b.port()}`, blocks: 4, ours: 2, restored: 1 },
+      message: `Chain replaced by 127.0.0.1:${b.port()}'s: 4 blocks beat our 2; 1 transactions back in the pending pool`,
+    });
   });
 
   it('keeps our chain when the peer is not longer', async () => {
@@ -59,6 +65,12 @@ describe('consensus between two nodes over real sockets', () => {
     expect(report.replaced).toBe(false);
     expect(report.peers[0]).toMatchObject({ outcome: 'shorter-or-equal', blocks: 2 });
     expect(a.node.chainJson()).toBe(before);
+    expect(a.node.activity().at(-1)).toMatchObject({
+      kind: 'chain-kept',
+      code: 'chain-kept',
+      params: { blocks: 2 },
+      message: 'Our chain (2 blocks) is authoritative',
+    });
   });
 
   it('never mixes chains when resolves and mining run at the same time', async () => {
@@ -87,6 +99,11 @@ describe('consensus between two nodes over real sockets', () => {
     const report = await resolving;
     expect(report.replaced).toBe(false);
     expect(report.peers[0]!.reason).toMatch(/changed during the resolve/);
+    expect(a.node.activity().at(-1)).toMatchObject({
+      kind: 'chain-kept',
+      code: 'resolve-ignored',
+      params: {},
+    });
     expect(a.node.chain()).toHaveLength(1);
   });
 

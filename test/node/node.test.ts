@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NodeError } from '../../src-main/node/types.ts';
+import { ACTIVITY_CODES, NodeError } from '../../src-main/node/types.ts';
 import { ActivityLog } from '../../src-main/node/activity.ts';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,9 +91,101 @@ describe('settings and input', () => {
 describe('ActivityLog', () => {
   it('keeps only the newest entries', () => {
     const log = new ActivityLog(3);
-    for (let i = 0; i < 5; i++) log.add('node', `entry ${i}`);
+    for (let i = 0; i < 5; i++) log.add('node', `entry ${i}`, 'error', { message: `entry ${i}` });
     expect(log.entries().map((e) => e.message)).toEqual(['entry 2', 'entry 3', 'entry 4']);
     expect(log.entries().map((e) => e.id)).toEqual([3, 4, 5]);
+    expect(log.entries()[0]).toMatchObject({ code: 'error', params: { message: 'entry 2' } });
+    expect(log.add('node', 'Chain reset', 'chain-reset').params).toEqual({});
+  });
+});
+
+describe('activity codes', () => {
+  it('records a code and params beside the English message of every line', async () => {
+    const node = await open({ difficulty: 2 });
+    node.submitTransaction({ sender: 'ana', recipient: 'bo', amount: 3n });
+    expect(() => node.submitTransaction({ sender: 'a', recipient: 'b', amount: -3n })).toThrow(/amount/);
+    node.registerPeers(['10.0.0.7:5000', 'not an address']);
+    node.removePeer('10.0.0.7:5000');
+    const { block } = await node.mine();
+    await node.updateSettings({ difficulty: 3 });
+    await node.resetChain();
+    node.reportError('The peer server could not move');
+    const lines = node.activity().map(({ kind, code, params, message }) => ({ kind, code, params, message }));
+    expect(lines).toEqual([
+      {
+        kind: 'node',
+        code: 'node-started',
+        params: { blocks: 1, pending: 0 },
+        message: 'Node started with 1 blocks and 0 pending transactions',
+      },
+      {
+        kind: 'transaction',
+        code: 'transaction-queued',
+        params: { tx: 'ana → bo (3)', index: 2 },
+        message: 'Transaction ana → bo (3) will go into block 2',
+      },
+      {
+        kind: 'rejected-input',
+        code: 'transaction-refused',
+        params: { reason: expect.stringMatching(/amount/) },
+        message: expect.stringMatching(/^Transaction refused: .*amount/),
+      },
+      {
+        kind: 'peer-added',
+        code: 'peer-added',
+        params: { peer: '10.0.0.7:5000' },
+        message: 'Peer 10.0.0.7:5000 added',
+      },
+      {
+        kind: 'rejected-input',
+        code: 'address-refused',
+        params: { input: 'not an address', reason: expect.any(String) },
+        message: expect.stringMatching(/^Address "not an address" refused: /),
+      },
+      {
+        kind: 'peer-removed',
+        code: 'peer-removed',
+        params: { peer: '10.0.0.7:5000' },
+        message: 'Peer 10.0.0.7:5000 removed',
+      },
+      {
+        kind: 'mined',
+        code: 'mined',
+        params: { index: 2, proof: String(block.proof), seconds: expect.stringMatching(/^\d+\.\d$/) },
+        message: expect.stringMatching(
+          new RegExp(`^Mined block 2 with proof ${block.proof} in \\d+\\.\\d s$`),
+        ),
+      },
+      {
+        kind: 'node',
+        code: 'difficulty-changed',
+        params: { difficulty: 3 },
+        message: 'Difficulty changed to 3',
+      },
+      {
+        kind: 'node',
+        code: 'chain-reset',
+        params: {},
+        message: 'Chain reset to a new genesis block; pending transactions cleared',
+      },
+      {
+        kind: 'error',
+        code: 'error',
+        params: { message: 'The peer server could not move' },
+        message: 'The peer server could not move',
+      },
+    ]);
+    for (const line of lines) expect(ACTIVITY_CODES).toContain(line.code);
+  });
+
+  it('words a profile change with its code', async () => {
+    const node = await open();
+    await node.updateSettings({ profile: 'dvf' });
+    expect(node.activity().at(-1)).toMatchObject({
+      code: 'profile-changed',
+      params: { profile: 'dvf' },
+      message: 'Profile changed to dvf: the chain restarted from a new genesis block',
+    });
   });
 });
 
@@ -120,6 +212,11 @@ describe('storage failures and crashes', () => {
     await expect(node.mine()).rejects.toMatchObject({ code: 'storage-failed', message: /no space left/ });
     expect(node.chain()).toHaveLength(1);
     expect(node.pending()).toHaveLength(1);
+    expect(node.activity().at(-1)).toMatchObject({
+      kind: 'error',
+      code: 'chain-save-failed',
+      params: { dir: tmp.dir, error: 'ENOSPC: no space left on device' },
+    });
     failNext = false;
     await node.mine();
     expect(node.chain()).toHaveLength(2);
@@ -173,6 +270,8 @@ describe('storage failures and crashes', () => {
     const again = await openTestNode(tmp.dir);
     cleanups.push(again.close);
     expect(again.node.chain()).toHaveLength(3);
-    expect(again.node.activity().some((e) => /broken at block 4/.test(e.message))).toBe(true);
+    const broken = again.node.activity().find((e) => /broken at block 4/.test(e.message));
+    expect(broken).toMatchObject({ kind: 'error', code: 'error', params: { message: broken?.message } });
+    expect(again.node.activity().at(-1)).toMatchObject({ code: 'node-started', params: { blocks: 3 } });
   });
 });

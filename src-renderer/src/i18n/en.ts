@@ -278,6 +278,38 @@ export const en = {
       node: 'node',
       error: 'error',
     },
+    counts: {
+      blocks: 'no blocks | 1 block | {n} blocks',
+      pending: 'no pending transactions | 1 pending transaction | {n} pending transactions',
+      restored: 'no transactions | 1 transaction | {n} transactions',
+    },
+    messages: {
+      error: '{message}',
+      'storage-warning': 'Storage: {message}',
+      'node-started': 'Node started with {blocks} and {pending}',
+      'transaction-refused': 'Transaction refused: {reason}',
+      'transaction-save-failed':
+        'Could not save the transaction in {dir}: {error}. It was not added; free some disk space and send it again.',
+      'transaction-queued': 'Transaction {tx} will go into block {index}',
+      'peer-added': 'Peer {peer} added',
+      'address-refused': 'Address “{input}” refused: {reason}',
+      'peer-removed': 'Peer {peer} removed',
+      'profile-changed': 'Profile changed to {profile}: the chain restarted from a new genesis block',
+      'difficulty-changed': 'Difficulty changed to {difficulty}',
+      'chain-reset': 'Chain reset to a new genesis block; pending transactions cleared',
+      'auto-mine-stopped': 'Auto-mine stopped: {error}',
+      mined: 'Mined block {index} with proof {proof} in {seconds} s',
+      'chain-save-failed':
+        'Could not save the chain in {dir}: {error}. Nothing was added; free some disk space and try again.',
+      'chain-rewrite-failed': 'Could not save the chain in {dir}: {error}',
+      'peer-failed': 'Peer {peer}: {reason}',
+      'resolve-ignored':
+        'Resolve ignored: the profile or difficulty changed while peers were asked; resolve again',
+      'chain-kept': 'Our chain ({blocks}) is authoritative',
+      'chain-replaced': 'Chain replaced by {peer}’s: {blocks} beat our {ours}',
+      'chain-replaced-restored':
+        'Chain replaced by {peer}’s: {blocks} beat our {ours}; {restored} back in the pending pool',
+    },
   },
   notify: {
     mined: 'Block #{index} mined.',

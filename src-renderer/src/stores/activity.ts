@@ -21,12 +21,17 @@ export const ACTIVITY_KINDS: readonly ActivityDto['kind'][] = [
   'error',
 ];
 
+/** The words an entry is shown with (the view sets the translated ones; the node's English until then). */
+export type ActivityDescriber = (entry: ActivityDto) => string;
+
 /** The node's bounded activity log, newest first, with a kind and text filter. */
 export const useActivityStore = defineStore('activity', () => {
   const entries = shallowRef<ActivityDto[]>([]);
   const loading = ref(false);
   const kind = ref<ActivityDto['kind'] | 'all'>('all');
   const text = ref('');
+  /** The text filter matches what the screen shows, so a Chinese word finds a Chinese line. */
+  const describe = shallowRef<ActivityDescriber>((entry) => entry.message);
   let unsubscribers: (() => void)[] = [];
 
   const filtered = computed(() => {
@@ -34,7 +39,9 @@ export const useActivityStore = defineStore('activity', () => {
     return entries.value.filter(
       (entry) =>
         (kind.value === 'all' || entry.kind === kind.value) &&
-        (!needle || entry.message.toLowerCase().includes(needle)),
+        (!needle ||
+          describe.value(entry).toLowerCase().includes(needle) ||
+          entry.message.toLowerCase().includes(needle)),
     );
   });
 
@@ -65,5 +72,5 @@ export const useActivityStore = defineStore('activity', () => {
     unsubscribers = [];
   }
 
-  return { entries, loading, kind, text, filtered, add, refresh, start, stop };
+  return { entries, loading, kind, text, describe, filtered, add, refresh, start, stop };
 });

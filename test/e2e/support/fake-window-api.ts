@@ -136,26 +136,53 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
     ],
   };
   const activity = [
-    { id: 1, time: Date.now() - 300_000, kind: 'node', message: 'Node started on port 5000' },
-    { id: 2, time: Date.now() - 240_000, kind: 'peer-added', message: 'Peer 192.168.1.31:5000 added' },
-    { id: 3, time: Date.now() - 200_000, kind: 'mined', message: `Block #${height - 1} mined in 41.2 s` },
+    {
+      id: 1,
+      time: Date.now() - 300_000,
+      kind: 'node',
+      message: `Node started with ${height - 3} blocks and 0 pending transactions`,
+      code: 'node-started',
+      params: { blocks: height - 3, pending: 0 },
+    },
+    {
+      id: 2,
+      time: Date.now() - 240_000,
+      kind: 'peer-added',
+      message: 'Peer 192.168.1.31:5000 added',
+      code: 'peer-added',
+      params: { peer: '192.168.1.31:5000' },
+    },
+    {
+      id: 3,
+      time: Date.now() - 200_000,
+      kind: 'mined',
+      message: `Mined block ${height - 1} with proof 35293 in 41.2 s`,
+      code: 'mined',
+      params: { index: height - 1, proof: '35293', seconds: '41.2' },
+    },
     {
       id: 4,
       time: Date.now() - 120_000,
       kind: 'rejected-input',
       message: 'Transaction refused: amount must be a positive number',
+      code: 'transaction-refused',
+      params: { reason: 'amount must be a positive number' },
     },
     {
       id: 5,
       time: Date.now() - 60_000,
       kind: 'peer-failed',
-      message: 'Peer 192.168.1.77:5000 did not answer (ECONNREFUSED)',
+      message: 'Peer 192.168.1.77:5000: connect ECONNREFUSED',
+      code: 'peer-failed',
+      params: { peer: '192.168.1.77:5000', reason: 'connect ECONNREFUSED' },
     },
     {
       id: 6,
       time: Date.now() - 10_000,
       kind: 'chain-replaced',
-      message: `Chain replaced by 192.168.1.31:5000 (${height + 3} > ${height} blocks)`,
+      message: `Chain replaced by 192.168.1.31:5000's: ${height} blocks beat our ${height - 3}`,
+      code: 'chain-replaced',
+      params: { peer: '192.168.1.31:5000', blocks: height, ours: height - 3 },
     },
   ];
   const api: Record<string, unknown> = {
