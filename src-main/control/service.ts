@@ -305,9 +305,8 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
         const { added, rejected } = node.registerPeers(addresses);
         const reachable: Record<string, boolean> = {};
         if (added.length > 0) {
-          // NodeApi can only ask every peer, not just the new ones; they are asked in parallel, so
-          // this costs one peer timeout at most.
-          const checked = await node.refreshPeers();
+          // Only the new peers are asked: a peer that is down elsewhere in the list costs nothing here.
+          const checked = await node.refreshPeers(added);
           for (const address of added) {
             reachable[address] = checked.some((p) => p.address === address && p.online === true);
           }

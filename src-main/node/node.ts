@@ -308,8 +308,9 @@ export class BlockpartyNode implements NodeApi {
     this.peersChanged();
   }
 
-  async refreshPeers(): Promise<PeerInfo[]> {
-    await Promise.all([...this.peerMap.keys()].map((address) => this.probePeer(address)));
+  async refreshPeers(only?: readonly string[]): Promise<PeerInfo[]> {
+    const addresses = only ?? [...this.peerMap.keys()];
+    await Promise.all(addresses.map((address) => this.probePeer(address)));
     this.events.emit('peers-changed', this.peers());
     return this.peers();
   }

@@ -158,8 +158,8 @@ export interface NodeApi {
   /** Parses and registers addresses (`http://host:port` or `host:port`); throws NodeError('invalid-address') when none is valid. */
   registerPeers(addresses: unknown): RegisterResult;
   removePeer(address: string): void;
-  /** Asks every peer for its info/chain length and latency. */
-  refreshPeers(): Promise<PeerInfo[]>;
+  /** Asks every peer (or only those given) for its info, chain length and latency; returns all peers. */
+  refreshPeers(only?: readonly string[]): Promise<PeerInfo[]>;
   /** Consensus: asks all peers, adopts the longest valid chain. */
   resolve(): Promise<ResolveReport>;
   settings(): Settings;

@@ -30,6 +30,8 @@ export interface FakeNode extends NodeApi {
   addresses: string[];
   /** Peers that answer refreshPeers() (the others come back offline). */
   answering: Set<string>;
+  /** The `only` argument of each refreshPeers() call (null: every peer). */
+  refreshed: (string[] | null)[];
 }
 
 /** Builds a fake node with `height` blocks (genesis included). */
@@ -63,6 +65,7 @@ export function createFakeNode(height = 3): FakeNode {
     settleMine: null,
     addresses: ['http://127.0.0.1:5000'],
     answering: new Set(),
+    refreshed: [],
     emit(event, payload) {
       for (const listener of listeners.get(event) ?? []) (listener as (p: typeof payload) => void)(payload);
     },
@@ -133,8 +136,10 @@ export function createFakeNode(height = 3): FakeNode {
       return { peers: [...peers.keys()], added: list, rejected };
     },
     removePeer: (address) => void peers.delete(address),
-    refreshPeers: async () => {
+    refreshPeers: async (only) => {
+      fake.refreshed.push(only ? [...only] : null);
       for (const peer of peers.values()) {
+        if (only && !only.includes(peer.address)) continue;
         const online = fake.answering.has(peer.address);
         Object.assign(peer, { online, lastError: online ? null : 'connect ECONNREFUSED' });
       }

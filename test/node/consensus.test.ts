@@ -116,6 +116,10 @@ describe('consensus between two nodes over real sockets', () => {
     expect(peers[0]!.latencyMs).toBeGreaterThanOrEqual(0);
     expect(peers[1]).toMatchObject({ online: false });
     expect(peers[1]!.lastError).toMatch(/nothing is listening/);
+    // Asking one peer leaves the others as they were.
+    await b.close();
+    const again = await a.node.refreshPeers(['127.0.0.1:1']);
+    expect(again[0]).toMatchObject({ online: true });
   });
 });
 
