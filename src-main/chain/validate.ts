@@ -3,9 +3,9 @@ import { pyKindName } from './json.ts';
 import { assertDifficulty, isValidProof } from './proof.ts';
 import type { Block, PyValue, Rules } from './types.ts';
 
-/** The outcome of checking a peer's chain: its blocks, or the first rule broken and where. */
+/** The outcome of checking a peer's chain: its blocks and their hashes, or the first rule broken and where. */
 export type ChainValidation =
-  { ok: true; blocks: Block[] } | { ok: false; reason: string; blockIndex: number | null };
+  { ok: true; blocks: Block[]; hashes: string[] } | { ok: false; reason: string; blockIndex: number | null };
 
 function describeHashValue(value: string | bigint): string {
   return typeof value === 'bigint' ? `the integer ${value}` : `the string ${JSON.stringify(value)}`;
@@ -30,6 +30,7 @@ export function validateChain(value: PyValue, rules: Rules): ChainValidation {
     return { ok: false, reason: 'the chain is empty (it needs a genesis block)', blockIndex: null };
 
   const blocks = new Array<Block>(value.length);
+  const hashes = new Array<string>(value.length);
   let previousHash = '';
   for (let i = 0; i < value.length; i++) {
     const position = i + 1;
@@ -75,6 +76,7 @@ export function validateChain(value: PyValue, rules: Rules): ChainValidation {
       return fail(`cannot be hashed: ${error instanceof Error ? error.message : String(error)}`);
     }
     blocks[i] = block;
+    hashes[i] = previousHash;
   }
-  return { ok: true, blocks };
+  return { ok: true, blocks, hashes };
 }

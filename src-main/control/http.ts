@@ -103,7 +103,7 @@ export function buildControlServer(
 
   app.addHook('onRequest', async (request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
-    if (!isLoopbackHost(request.headers.host)) {
+    if (!isLoopbackHostHeader(request.headers.host)) {
       return sendError(reply, { code: 'forbidden', message: 'This dashboard only answers to 127.0.0.1.' });
     }
     const origin = request.headers.origin;
@@ -227,7 +227,7 @@ function sendError(reply: FastifyReply, error: ApiError, status?: number): Fasti
 }
 
 /** Whether a Host header names this machine (port optional: inject() and proxies vary). */
-export function isLoopbackHost(host: string | undefined): boolean {
+export function isLoopbackHostHeader(host: string | undefined): boolean {
   if (host === undefined) return false;
   const match = /^(\[[^\]]*\]|[^:]+)(?::(\d{1,5}))?$/.exec(host.trim().toLowerCase());
   return match !== null && LOOPBACK_HOSTNAMES.has(match[1]!);

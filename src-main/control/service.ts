@@ -1,5 +1,5 @@
-import { dumpsPy, sha256Hex } from '../chain/json.ts';
-import { blockToPy } from '../chain/block.ts';
+import { dumpsPy } from '../chain/json.ts';
+import { blockToPy, hashBlock } from '../chain/block.ts';
 import type { Block, PyValue } from '../chain/types.ts';
 import type { ActivityEntry, NodeApi, NodeStatus, PeerInfo, ResolveReport } from '../node/types.ts';
 import { NodeError } from '../node/types.ts';
@@ -526,7 +526,7 @@ function resolveDto(r: ResolveReport): ResolveReportDto {
     ourLengthAfter: r.ourLengthAfter,
     replacedFrom: r.replacedFrom,
     // Discarded blocks are no longer in the chain, so their hashes are not cached: compute them.
-    discarded: r.discarded.map((b) => blockSummary(b, sha256Hex(dumpsPy(blockToPy(b))))),
+    discarded: r.discarded.map((b) => blockSummary(b, hashBlock(b))),
     restored: r.restored.map(transactionDto),
     dropped: r.dropped.map(transactionDto),
     peers: r.peers.map((p) => ({ ...p })),

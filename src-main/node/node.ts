@@ -4,7 +4,7 @@ import { blockToPy, createGenesis, encodeBlock, forgeBlock, hashBlock } from '..
 import { dumpsPy } from '../chain/json.ts';
 import { proofJobFor } from '../chain/proof.ts';
 import { newNodeId, parseNewTransaction, rewardTransaction } from '../chain/transaction.ts';
-import { reconcilePending } from '../chain/consensus.ts';
+import { commonPrefixLength, reconcilePending } from '../chain/consensus.ts';
 import { validateChain } from '../chain/validate.ts';
 import type { MiningProgress, ProofSearcher } from '../mining/types.ts';
 import type { NodeRepository } from '../store/types.ts';
@@ -125,17 +125,16 @@ export class BlockpartyNode implements NodeApi {
       node.setChain([genesis]);
       await deps.repo.replaceChain([genesis]);
     } else {
-      node.setChain(
-        checkSavedChain(chain, checked.settings.profile, (warning) =>
-          node.record('error', warning, 'error', { message: warning }),
-        ),
+      const sound = checkSavedChain(chain, checked.settings.profile, (warning) =>
+        node.record('error', warning, 'error', { message: warning }),
       );
+      node.setChain(sound.blocks, sound.hashes);
       if (node.blocks.length < chain.length) await node.persistWhole();
     }
     node.pool = [...meta.pending];
     // A crash between saving a block and saving the pool: the pool still holds what that block took.
     if (meta.pendingTip !== null && meta.pendingTip === node.hashes[node.hashes.length - 2]) {
-      node.pool = withoutTransactions(node.pool, node.blocks[node.blocks.length - 1]!.transactions);
+      node.pool = reconcilePending(node.blocks.slice(0, -1), node.blocks, node.pool).pending;
     }
     for (const address of meta.peers) node.peerMap.set(address, emptyPeer(address));
     deps.searcher.setWorkers(checked.settings.workers);
@@ -397,9 +396,9 @@ export class BlockpartyNode implements NodeApi {
     return { profile: this.current.profile, difficulty: this.current.difficulty };
   }
 
-  private setChain(blocks: Block[]): void {
+  private setChain(blocks: Block[], hashes: string[] = blocks.map(hashBlock)): void {
     this.blocks = blocks;
-    this.hashes = blocks.map(hashBlock);
+    this.hashes = hashes;
     this.encoded = blocks.map(encodeBlock);
     this.chainJsonCache = null;
   }
@@ -625,10 +624,7 @@ export class BlockpartyNode implements NodeApi {
     builder: ReportBuilder,
   ): Promise<void> {
     const oldChain = this.blocks;
-    const oldHashes = this.hashes;
-    let common = 0;
-    while (common < oldHashes.length && common < newHashes.length && oldHashes[common] === newHashes[common])
-      common++;
+    const common = commonPrefixLength(oldChain, blocks);
     const { pending, restored, dropped } = reconcilePending(oldChain, blocks, this.pool);
     this.blocks = blocks;
     this.hashes = newHashes;
@@ -777,31 +773,18 @@ function profileOfGenesis(genesis: Block): ProfileName {
  * Checks a chain read from our own disk: the profile's genesis, the indexes and every link. Proofs are
  * not re-checked, since a chain mined before a difficulty change is still ours. Keeps the sound prefix.
  */
-function checkSavedChain(chain: Block[], profile: ProfileName, warn: (message: string) => void): Block[] {
+function checkSavedChain(
+  chain: Block[],
+  profile: ProfileName,
+  warn: (message: string) => void,
+): { blocks: Block[]; hashes?: string[] } {
   const checked = validateChain(chain.map(blockToPy), { profile, difficulty: 0 });
-  if (checked.ok) return chain;
+  if (checked.ok) return { blocks: chain, hashes: checked.hashes };
   const keep = Math.max(1, (checked.blockIndex ?? 1) - 1);
   if (keep >= chain.length || checked.blockIndex === 1) {
     warn(`The saved chain does not follow the ${profile} profile (${checked.reason}); it was kept as it is.`);
-    return chain;
+    return { blocks: chain };
   }
   warn(`The saved chain is broken at ${checked.reason}; kept its first ${keep} blocks.`);
-  return chain.slice(0, keep);
-}
-
-/** `pool` less one occurrence of each non-reward transaction of `taken` (compared as Python JSON). */
-function withoutTransactions(pool: Transaction[], taken: PyValue[]): Transaction[] {
-  const counts = new Map<string, number>();
-  for (const tx of taken) {
-    if (tx !== null && typeof tx === 'object' && !Array.isArray(tx) && tx['sender'] === '0') continue;
-    const key = dumpsPy(tx);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return pool.filter((tx) => {
-    const key = dumpsPy(tx);
-    const left = counts.get(key) ?? 0;
-    if (left === 0) return true;
-    counts.set(key, left - 1);
-    return false;
-  });
+  return { blocks: chain.slice(0, keep) };
 }

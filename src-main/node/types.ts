@@ -1,6 +1,6 @@
 import type { Block, ProfileName, Transaction } from '../chain/types.ts';
 import type { MiningProgress } from '../mining/types.ts';
-import type { ActivityCode, ActivityParams } from '../shared/api.ts';
+import type { ActivityCode, ActivityKind, ActivityParams } from '../shared/api.ts';
 import type { Settings } from '../shared/settings.ts';
 
 export { ACTIVITY_CODES, type ActivityCode, type ActivityParams } from '../shared/api.ts';
@@ -89,17 +89,7 @@ export interface MineResult {
 export interface ActivityEntry {
   id: number;
   time: number;
-  kind:
-    | 'mined'
-    | 'chain-replaced'
-    | 'chain-kept'
-    | 'peer-added'
-    | 'peer-removed'
-    | 'peer-failed'
-    | 'rejected-input'
-    | 'transaction'
-    | 'node'
-    | 'error';
+  kind: ActivityKind;
   /** English text, the fallback for a dashboard without words for `code`. */
   message: string;
   /** What the line says, for a dashboard to word it in its own language (`activity.messages.<code>`). */

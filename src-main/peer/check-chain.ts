@@ -1,6 +1,6 @@
 import type { Block, PyValue, Rules } from '../chain/types.ts';
 import { parsePyJson } from '../chain/json.ts';
-import { encodeBlock, hashBlock } from '../chain/block.ts';
+import { encodeBlock } from '../chain/block.ts';
 import { validateChain } from '../chain/validate.ts';
 
 /** A peer's `/chain` body to check against our rules. */
@@ -33,7 +33,7 @@ export function checkChainText({ text, rules }: ChainCheckRequest): ChainCheckRe
   return {
     ok: true,
     blocks: checked.blocks,
-    hashes: checked.blocks.map(hashBlock),
+    hashes: checked.hashes,
     encoded: checked.blocks.map(encodeBlock),
     claimedLength: typeof claimed === 'bigint' ? claimed : null,
   };

@@ -297,6 +297,23 @@ export const ACTIVITY_CODES = [
   'chain-replaced-restored',
 ] as const;
 
+/** Every sort of thing an activity line reports, in the order the dashboard's filter offers them. */
+export const ACTIVITY_KINDS = [
+  'mined',
+  'chain-replaced',
+  'chain-kept',
+  'peer-added',
+  'peer-removed',
+  'peer-failed',
+  'rejected-input',
+  'transaction',
+  'node',
+  'error',
+] as const;
+
+/** One of {@link ACTIVITY_KINDS}. */
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
 /** One of {@link ACTIVITY_CODES}. */
 export type ActivityCode = (typeof ACTIVITY_CODES)[number];
 
@@ -308,17 +325,7 @@ export interface ActivityDto {
   id: number;
   /** Epoch milliseconds. */
   time: number;
-  kind:
-    | 'mined'
-    | 'chain-replaced'
-    | 'chain-kept'
-    | 'peer-added'
-    | 'peer-removed'
-    | 'peer-failed'
-    | 'rejected-input'
-    | 'transaction'
-    | 'node'
-    | 'error';
+  kind: ActivityKind;
   /** English text, shown when the dashboard has no words for `code`. */
   message: string;
   /** Absent from nodes that predate it; may be a code this dashboard does not know. */

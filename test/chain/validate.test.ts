@@ -23,7 +23,7 @@ describe('validateChain accepts valid chains', () => {
   it.each([DVF2, ARTICLE2])('accepts a 12-block chain under %o', (rules) => {
     const chain = buildChain(rules, 12, txs);
     const result = validateChain(wire(chain), rules);
-    expect(result).toEqual({ ok: true, blocks: chain });
+    expect(result).toEqual({ ok: true, blocks: chain, hashes: chain.map(hashBlock) });
   });
 
   it('accepts the golden dvf chain at the tutorial difficulty', () => {

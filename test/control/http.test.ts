@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildControlServer, isLoopbackHost, startControlServer } from '../../src-main/control/http.ts';
+import { buildControlServer, isLoopbackHostHeader, startControlServer } from '../../src-main/control/http.ts';
 import type { StartedControlServer } from '../../src-main/control/http.ts';
 import { createDashboardService } from '../../src-main/control/service.ts';
 import { CONTROL_EVENTS_PATH, controlOperationPath, OPERATION_NAMES } from '../../src-main/shared/api.ts';
@@ -82,9 +82,9 @@ describe('control HTTP API (inject)', () => {
       headers: { ...AUTH, origin: 'http://127.0.0.1:4321' },
     });
     expect(same.statusCode).toBe(200);
-    expect(isLoopbackHost('localhost')).toBe(true);
-    expect(isLoopbackHost('[::1]:80')).toBe(false);
-    expect(isLoopbackHost(undefined)).toBe(false);
+    expect(isLoopbackHostHeader('localhost')).toBe(true);
+    expect(isLoopbackHostHeader('[::1]:80')).toBe(false);
+    expect(isLoopbackHostHeader(undefined)).toBe(false);
   });
 
   it('has one POST route per operation and answers errors as Result values', async () => {

@@ -68,6 +68,12 @@ describe("the tutorial's demo with three node processes", () => {
     }
   });
 
+  it('refuses a second node on a data folder in use', async () => {
+    await expect(
+      startNodeProcess(['--port', '0', '--data-dir', dirs[1]!.dir, '--loopback', '--no-dashboard']),
+    ).rejects.toThrow(/another node \(process \d+\) is using/);
+  });
+
   it('mines twice on node 2; resolve on node 1 replaces its chain', async () => {
     await call(`${n1.url}/transactions/new`, {
       method: 'POST',

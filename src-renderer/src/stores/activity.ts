@@ -8,18 +8,7 @@ import { useNotificationsStore } from './notifications';
 export const ACTIVITY_MAX = 500;
 
 /** Every kind of activity, in the order the filter offers them. */
-export const ACTIVITY_KINDS: readonly ActivityDto['kind'][] = [
-  'mined',
-  'chain-replaced',
-  'chain-kept',
-  'peer-added',
-  'peer-removed',
-  'peer-failed',
-  'rejected-input',
-  'transaction',
-  'node',
-  'error',
-];
+export { ACTIVITY_KINDS } from '@shared/api';
 
 /** The words an entry is shown with (the view sets the translated ones; the node's English until then). */
 export type ActivityDescriber = (entry: ActivityDto) => string;

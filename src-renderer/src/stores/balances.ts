@@ -3,38 +3,20 @@ import { ref, shallowRef } from 'vue';
 import type { BalancesDto } from '@shared/api';
 import { onOpen, useDashboardClient } from '@renderer/api';
 import { useNotificationsStore } from './notifications';
+import { useCoalesced } from '@renderer/composables/use-coalesced';
 
 /** Balances as main adds them up (not enforced by the tutorial), fetched while the screen shows them. */
 export const useBalancesStore = defineStore('balances', () => {
   const balances = shallowRef<BalancesDto | null>(null);
-  const loading = ref(false);
   const visible = ref(false);
-  let inFlight: Promise<void> | null = null;
-  let dirty = false;
   let unsubscribers: (() => void)[] = [];
 
   /** Fetches the balances; while a fetch runs, further requests collapse into one more. */
-  async function refresh(): Promise<void> {
-    if (inFlight) {
-      dirty = true;
-      return inFlight;
-    }
-    loading.value = true;
-    inFlight = (async () => {
-      do {
-        dirty = false;
-        const result = await useDashboardClient().balances();
-        if (result.ok) balances.value = result.value;
-        else useNotificationsStore().error(result.error);
-      } while (dirty);
-    })();
-    try {
-      await inFlight;
-    } finally {
-      inFlight = null;
-      loading.value = false;
-    }
-  }
+  const { run: refresh, loading } = useCoalesced(async () => {
+    const result = await useDashboardClient().balances();
+    if (result.ok) balances.value = result.value;
+    else useNotificationsStore().error(result.error);
+  });
 
   /** Called by the Transactions screen: fetch now and on every chain change while it is shown. */
   function open(): void {

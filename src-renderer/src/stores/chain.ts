@@ -3,6 +3,7 @@ import { computed, ref, shallowRef } from 'vue';
 import type { BlockDetail, BlockSummary } from '@shared/api';
 import { onOpen, useDashboardClient } from '@renderer/api';
 import { useNotificationsStore } from './notifications';
+import { useCoalesced } from '@renderer/composables/use-coalesced';
 
 /** Blocks per page: enough to fill a projector, few enough to stay light at any chain length. */
 export const CHAIN_PAGE_SIZE = 12;
@@ -12,52 +13,33 @@ export const useChainStore = defineStore('chain', () => {
   const total = ref(0);
   const page = ref(0);
   const blocks = shallowRef<BlockSummary[]>([]);
-  const loading = ref(false);
   const selected = shallowRef<BlockDetail | null>(null);
   const selectedLoading = ref(false);
   const searchResults = shallowRef<BlockSummary[] | null>(null);
   const searching = ref(false);
   const visible = ref(false);
-  let inFlight: Promise<void> | null = null;
-  let dirty = false;
   let unsubscribers: (() => void)[] = [];
 
   const pages = computed(() => Math.max(1, Math.ceil(total.value / CHAIN_PAGE_SIZE)));
 
-  async function fetchPage(): Promise<void> {
-    // Coalesce: while one fetch runs, later requests collapse into one more fetch.
-    if (inFlight) {
-      dirty = true;
-      return inFlight;
+  // Coalesced: while one fetch runs, later requests collapse into one more fetch.
+  const { run: fetchPage, loading } = useCoalesced(async (again) => {
+    const result = await useDashboardClient().chainPage({
+      offset: page.value * CHAIN_PAGE_SIZE,
+      limit: CHAIN_PAGE_SIZE,
+      newestFirst: true,
+    });
+    if (result.ok) {
+      total.value = result.value.total;
+      blocks.value = result.value.blocks;
+      if (page.value > 0 && page.value >= pages.value) {
+        page.value = pages.value - 1;
+        again();
+      }
+    } else {
+      useNotificationsStore().error(result.error);
     }
-    loading.value = true;
-    inFlight = (async () => {
-      do {
-        dirty = false;
-        const result = await useDashboardClient().chainPage({
-          offset: page.value * CHAIN_PAGE_SIZE,
-          limit: CHAIN_PAGE_SIZE,
-          newestFirst: true,
-        });
-        if (result.ok) {
-          total.value = result.value.total;
-          blocks.value = result.value.blocks;
-          if (page.value > 0 && page.value >= pages.value) {
-            page.value = pages.value - 1;
-            dirty = true;
-          }
-        } else {
-          useNotificationsStore().error(result.error);
-        }
-      } while (dirty);
-    })();
-    try {
-      await inFlight;
-    } finally {
-      inFlight = null;
-      loading.value = false;
-    }
-  }
+  });
 
   async function goToPage(next: number): Promise<void> {
     page.value = Math.min(Math.max(0, next), pages.value - 1);

@@ -3,6 +3,7 @@ import { ref, shallowRef } from 'vue';
 import type { SubmittedTransaction, TransactionDto, TransactionInput } from '@shared/api';
 import { onOpen, useDashboardClient } from '@renderer/api';
 import { useNotificationsStore } from './notifications';
+import { useCoalesced } from '@renderer/composables/use-coalesced';
 
 /** A form field's error: an i18n key, or the node's own words. */
 export interface FieldError {
@@ -28,37 +29,17 @@ export function validateTransaction(input: TransactionInput): Partial<Record<Tra
 /** The pending pool and the new-transaction form's submission. */
 export const useTransactionsStore = defineStore('transactions', () => {
   const pending = shallowRef<TransactionDto[]>([]);
-  const loading = ref(false);
   const submitting = ref(false);
   const fieldErrors = ref<Partial<Record<TransactionField, FieldError>>>({});
   let unsubscribers: (() => void)[] = [];
 
-  let inFlight: Promise<void> | null = null;
-  let dirty = false;
-
   // A burst of `pending` events (a script posting transactions) costs one fetch at a time, plus one
   // more at the end, instead of one fetch per event.
-  function refreshPending(): Promise<void> {
-    if (inFlight) {
-      dirty = true;
-      return inFlight;
-    }
-    inFlight = (async () => {
-      loading.value = true;
-      try {
-        do {
-          dirty = false;
-          const result = await useDashboardClient().pending();
-          if (result.ok) pending.value = result.value;
-          else useNotificationsStore().error(result.error);
-        } while (dirty);
-      } finally {
-        loading.value = false;
-        inFlight = null;
-      }
-    })();
-    return inFlight;
-  }
+  const { run: refreshPending, loading } = useCoalesced(async () => {
+    const result = await useDashboardClient().pending();
+    if (result.ok) pending.value = result.value;
+    else useNotificationsStore().error(result.error);
+  });
 
   /** Validates, submits, and maps the node's refusal to the field at fault. */
   async function submit(input: TransactionInput): Promise<SubmittedTransaction | null> {
