@@ -1,12 +1,14 @@
 /** The Blockparty node without Electron: `npm run node -- --port 5001 --data-dir ./nodes/b`. */
-import { parseArgs } from 'node:util';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openConfRepository } from './store/conf-store.ts';
+import { parseArgs } from 'node:util';
 import { createProofSearcher } from './mining/index.ts';
-import { startNode } from './node/runtime.ts';
+import { startNode, type RunningNode } from './runtime/start-node.ts';
+import { isNodeError } from './shared/errors.ts';
 import { TUTORIAL_DIFFICULTY, type Settings } from './shared/settings.ts';
-import { NodeError } from './node/types.ts';
+import { openConfStorage } from './store/conf-store.ts';
+import { storageReason } from './store/errors.ts';
+import { lockDataDir } from './store/lock.ts';
+import { renderMessage } from './shared/messages.ts';
 
 const HELP = `Usage: npm run node -- [options]
 
@@ -21,18 +23,24 @@ Runs a Blockparty node without a window: the tutorial's peer API plus a dashboar
       --loopback          listen on 127.0.0.1 only (default: all interfaces, for a LAN)
       --workers N         mining threads (default: cores - 1)
       --allow-remote-mine let other machines call GET /mine
+      --auto-mine         mine block after block (saved: the node resumes it at the next start)
+      --no-discovery      do not find or announce nodes on the LAN
+      --manual            the tutorial's manual flow: no relay, register and resolve by hand
       --no-dashboard      do not serve the browser dashboard
-      --peer-timeout MS   how long to wait for each peer during resolve (default 3000)
+      --dashboard-port N  the browser dashboard's port (default: the one used last time, else any free one)
+      --peer-timeout MS   how long to wait for each peer (default 3000)
   -h, --help              show this help
 `;
 
-/** Reads the command line into settings overrides and runtime options; exits with a message on bad input. */
-function readArgs(argv: string[]): {
+interface Args {
   overrides: Partial<Settings>;
   dataDir: string;
   dashboard: boolean;
   peerTimeoutMs: number | undefined;
-} {
+}
+
+/** Reads the command line into settings overrides and runtime options; exits with a message on bad input. */
+function readArgs(argv: string[]): Args {
   let parsed;
   try {
     parsed = parseArgs({
@@ -46,14 +54,18 @@ function readArgs(argv: string[]): {
         loopback: { type: 'boolean' },
         workers: { type: 'string' },
         'allow-remote-mine': { type: 'boolean' },
+        'auto-mine': { type: 'boolean' },
+        'no-discovery': { type: 'boolean' },
+        manual: { type: 'boolean' },
         'no-dashboard': { type: 'boolean' },
+        'dashboard-port': { type: 'string' },
         'peer-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
   } catch (error) {
-    fail(`${(error as Error).message}\n\n${HELP}`);
+    fail(`${(error as Error).message}\n\n${HELP}`, 2);
   }
   const { values } = parsed;
   if (values.help) {
@@ -63,14 +75,14 @@ function readArgs(argv: string[]): {
   const overrides: Partial<Settings> = {};
   const integer = (flag: string, text: string | undefined): number | undefined => {
     if (text === undefined) return undefined;
-    if (!/^\d+$/.test(text)) fail(`--${flag} needs a whole number, not "${text}".`);
+    if (!/^\d{1,9}$/.test(text)) fail(`--${flag} needs a whole number, not "${text}".`, 2);
     return Number(text);
   };
   const port = integer('port', values.port);
   if (port !== undefined) overrides.port = port;
   if (values.profile !== undefined) {
     if (values.profile !== 'article' && values.profile !== 'dvf') {
-      fail(`--profile must be "article" or "dvf", not "${values.profile}".`);
+      fail(`--profile must be "article" or "dvf", not "${values.profile}".`, 2);
     }
     overrides.profile = values.profile;
   }
@@ -81,60 +93,53 @@ function readArgs(argv: string[]): {
   const workers = integer('workers', values.workers);
   if (workers !== undefined) overrides.workers = workers;
   if (values['allow-remote-mine']) overrides.allowRemoteMine = true;
-  const dataDir = resolve(values['data-dir'] ?? join('nodes', `port-${port ?? 5000}`));
+  if (values['auto-mine']) overrides.autoMine = true;
+  if (values['no-discovery']) overrides.discovery = false;
+  if (values.manual) overrides.liveNetwork = false;
+  const dashboardPort = integer('dashboard-port', values['dashboard-port']);
+  if (dashboardPort !== undefined) overrides.dashboardPort = dashboardPort;
   return {
     overrides,
-    dataDir,
+    dataDir: resolve(values['data-dir'] ?? join('nodes', `port-${port ?? 5000}`)),
     dashboard: !values['no-dashboard'],
     peerTimeoutMs: integer('peer-timeout', values['peer-timeout']),
   };
 }
 
-function fail(message: string): never {
-  process.stderr.write(`blockparty: ${message}\n`);
-  process.exit(2);
+function fail(text: string, code = 1): never {
+  process.stderr.write(`blockparty: ${text}\n`);
+  process.exit(code);
 }
 
-/** Refuses to run two nodes on one data folder: both would append to the same chain log. */
-function lockDataDir(dir: string): () => void {
-  mkdirSync(dir, { recursive: true });
-  const lock = join(dir, 'node.pid');
-  try {
-    const pid = Number(readFileSync(lock, 'utf8'));
-    if (pid && pid !== process.pid) {
-      try {
-        process.kill(pid, 0);
-        fail(`another node (process ${pid}) is using ${dir}; stop it or choose another --data-dir.`);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EPERM') {
-          fail(`another node (process ${pid}) is using ${dir}; stop it or choose another --data-dir.`);
-        }
-      }
-    }
-  } catch {
-    // No lock file: nobody else is here.
-  }
-  writeFileSync(lock, String(process.pid));
-  return () => rmSync(lock, { force: true });
+/** One line a person can act on, whatever went wrong at start. */
+function startFailure(error: unknown, dir: string): string {
+  if (isNodeError(error)) return error.message;
+  if ((error as NodeJS.ErrnoException | null)?.code) return renderMessage(storageReason(error, dir));
+  return `could not start: ${(error as Error).message}`;
 }
 
 async function main(): Promise<void> {
   const args = readArgs(process.argv.slice(2));
-  const unlock = lockDataDir(args.dataDir);
-  const repo = openConfRepository(args.dataDir);
+  let unlock: () => Promise<void>;
+  let running: RunningNode;
   const searcher = createProofSearcher();
-  let running;
+  try {
+    unlock = await lockDataDir(args.dataDir, (error) => process.stderr.write(`blockparty: ${error.message}\n`));
+  } catch (error) {
+    await searcher.close();
+    fail(startFailure(error, args.dataDir));
+  }
   try {
     running = await startNode({
-      repo,
+      storage: openConfStorage(args.dataDir),
       searcher,
       overrides: args.overrides,
       peerTimeoutMs: args.peerTimeoutMs,
     });
   } catch (error) {
-    unlock();
     await searcher.close();
-    fail(error instanceof NodeError ? error.message : `could not start: ${(error as Error).message}`);
+    await unlock();
+    fail(startFailure(error, args.dataDir));
   }
   const { node } = running;
   const status = node.status();
@@ -146,21 +151,24 @@ async function main(): Promise<void> {
         ? ' (compatible with tutorial nodes)'
         : ` — NOT compatible with tutorial nodes, which require difficulty ${TUTORIAL_DIFFICULTY}`),
   );
-  out(`  data: ${args.dataDir}`);
-  out(
-    `  chain: ${status.height} blocks, ${status.pendingCount} pending transactions, ${node.peers().length} peers`,
-  );
-  const note = running.portNote();
-  if (note) out(note);
+  out(`  data: ${args.dataDir} (log: ${running.logFile.path})`);
+  out(`  chain: ${status.height} blocks, ${status.pendingCount} pending transactions, ${node.peers().length} peers`);
+  for (const notice of status.storageNotices) out(`  note: ${renderMessage(notice)}`);
+  if (status.portAsked !== null) out(`Port ${status.portAsked} is taken, so this node listens on port ${status.port}.`);
   out(`Peer API listening on port ${running.port()}. Others can reach this node at:`);
   for (const address of status.addresses) out(`  ${address}`);
+  if (status.addresses.length === 0) out('  (nobody else: it listens on this computer only)');
+  out(`On this computer: http://127.0.0.1:${running.port()}`);
 
   let closeDashboard: (() => Promise<void>) | null = null;
   if (args.dashboard) {
     try {
       const { startDashboard } = await import('./control/headless-dashboard.ts');
-      const dashboard = await startDashboard(node);
+      const dashboard = await startDashboard(node, { port: node.settings().dashboardPort || undefined });
       closeDashboard = dashboard.close;
+      // The same address next time, so that an open tab finds the node again after a restart.
+      const port = Number(new URL(dashboard.url).port);
+      if (node.settings().dashboardPort !== port) await node.updateSettings({ dashboardPort: port });
       out(`Dashboard: ${dashboard.url}`);
     } catch (error) {
       out(`Dashboard unavailable: ${(error as Error).message}`);
@@ -175,8 +183,6 @@ async function main(): Promise<void> {
     out(`${signal}: stopping…`);
     void (async () => {
       try {
-        // The miner first: a Mine clicked on the dashboard keeps its request open until a block is found.
-        running.node.stopMining();
         await closeDashboard?.();
         await running.close();
         out('Stopped; everything is saved.');
@@ -184,7 +190,7 @@ async function main(): Promise<void> {
         process.stderr.write(`blockparty: error while stopping: ${(error as Error).message}\n`);
         process.exitCode = 1;
       } finally {
-        unlock();
+        await unlock();
       }
     })();
   };

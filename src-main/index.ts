@@ -7,8 +7,8 @@ import { createMainWindow } from './app/window.ts';
 import { registerIpc } from './control/ipc.ts';
 import { createDashboardService } from './control/service.ts';
 import { createProofSearcher } from './mining/index.ts';
-import { startNode } from './node/runtime.ts';
-import { openElectronStoreRepository } from './store/electron-store.ts';
+import { startNode } from './runtime/start-node.ts';
+import { openElectronStoreStorage } from './store/electron-store.ts';
 
 // Two instances would append to the same chain log: the second one just focuses the first.
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const searcher = createProofSearcher();
   let running;
   try {
-    running = await startNode({ repo: openElectronStoreRepository(), searcher, version: app.getVersion() });
+    running = await startNode({ storage: openElectronStoreStorage(), searcher, version: app.getVersion() });
   } catch (error) {
     await searcher.close();
     dialog.showErrorBox('Blockparty could not start', (error as Error).message);

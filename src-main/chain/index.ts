@@ -1,4 +1,4 @@
-/** The chain engine: canonical JSON, blocks, proof of work, validation and consensus. */
+/** The chain engine: canonical JSON, sealed blocks, proof of work, validation and consensus. */
 export type * from './types.ts';
 export * from './json.ts';
 export * from './block.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { hashBlock } from './block.ts';
-import type { Block, ProfileName, Rules } from './types.ts';
+import { proofOf, type SealedBlock } from './block.ts';
+import type { ProfileName, Rules } from './types.ts';
 
 /** What a proof search needs: the rules and the chain tip (same shape as the miner's job). */
 export interface ProofJob {
@@ -47,17 +47,10 @@ export function isValidProof(rules: Rules, lastProof: bigint, proof: bigint, las
   return true;
 }
 
-/** The proof search for the block that follows the chain's last block. */
-export function proofJobFor(rules: Rules, chain: readonly Block[]): ProofJob {
+/** The proof search for the block that follows `tip`. */
+export function proofJobFor(rules: Rules, tip: SealedBlock): ProofJob {
   assertDifficulty(rules.difficulty);
-  const last = chain.at(-1);
-  if (last === undefined) throw new Error('cannot mine on an empty chain');
-  return {
-    profile: rules.profile,
-    difficulty: rules.difficulty,
-    lastProof: last.proof,
-    lastHash: hashBlock(last),
-  };
+  return { profile: rules.profile, difficulty: rules.difficulty, lastProof: proofOf(tip), lastHash: tip.hash };
 }
 
 /**

@@ -32,3 +32,13 @@ export interface Block {
   timestamp: number | bigint;
   transactions: PyValue[];
 }
+
+/**
+ * A pending transaction: its canonical text (Python's JSON, as it will sit in a block) and the
+ * envelope id the node that first accepted it gave it (relay deduplication: two equal transfers
+ * are two transfers, so the content cannot be the id).
+ */
+export interface PendingTransaction {
+  readonly id: string;
+  readonly text: string;
+}

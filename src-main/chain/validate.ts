@@ -1,11 +1,38 @@
-import { BlockShapeError, GENESIS_PROOF, blockFromPy, genesisPreviousHash, hashBlock } from './block.ts';
-import { pyKindName } from './json.ts';
+import {
+  BlockShapeError,
+  GENESIS_PROOF,
+  SealedBlock,
+  blockFromPy,
+  blockToPy,
+  genesisPreviousHash,
+} from './block.ts';
+import { dumpsPy, pyKindName, sha256Hex } from './json.ts';
 import { assertDifficulty, isValidProof } from './proof.ts';
-import type { Block, PyValue, Rules } from './types.ts';
+import type { PyValue, Rules } from './types.ts';
+import { message, type Message } from '../shared/messages.ts';
 
-/** The outcome of checking a peer's chain: its blocks and their hashes, or the first rule broken and where. */
+/** The most blocks a chain from a peer may have (about 54 MB of text at the tutorial's block size). */
+export const MAX_CHAIN_BLOCKS = 200_000;
+/** The largest block from a peer, in bytes of its canonical text (20,000 transactions fit). */
+export const MAX_BLOCK_BYTES = 4 * 1024 * 1024;
+
+/** The outcome of checking blocks: sealed with their texts and hashes, or the first rule broken and where. */
 export type ChainValidation =
-  { ok: true; blocks: Block[]; hashes: string[] } | { ok: false; reason: string; blockIndex: number | null };
+  { ok: true; blocks: SealedBlock[] } | { ok: false; reason: Message; blockIndex: number | null };
+
+/** Where a run of blocks starts: after genesis rules (a whole chain) or after a block we hold. */
+export interface ValidationStart {
+  /** The block the first one must follow. */
+  index: number;
+  hash: string;
+  proof: bigint;
+}
+
+/** Bounds of one validation. */
+export interface ValidationLimits {
+  maxBlocks?: number;
+  maxBlockBytes?: number;
+}
 
 function describeHashValue(value: string | bigint): string {
   return typeof value === 'bigint' ? `the integer ${value}` : `the string ${JSON.stringify(value)}`;
@@ -17,66 +44,87 @@ function describeHashValue(value: string | bigint): string {
  * The genesis block may have any timestamp and transactions but must carry the profile's
  * `previous_hash` and the proof 100. `blockIndex` in a failure is the block's 1-based position.
  */
-export function validateChain(value: PyValue, rules: Rules): ChainValidation {
-  assertDifficulty(rules.difficulty);
+export function validateChain(value: PyValue, rules: Rules, limits: ValidationLimits = {}): ChainValidation {
   if (!Array.isArray(value)) {
-    return {
-      ok: false,
-      reason: `the chain must be a list of blocks, got ${pyKindName(value)}`,
-      blockIndex: null,
-    };
+    return { ok: false, reason: message('chain-not-list', { got: pyKindName(value) }), blockIndex: null };
   }
-  if (value.length === 0)
-    return { ok: false, reason: 'the chain is empty (it needs a genesis block)', blockIndex: null };
+  if (value.length === 0) return { ok: false, reason: message('chain-empty'), blockIndex: null };
+  return validateBlocks(value, null, rules, limits);
+}
 
-  const blocks = new Array<Block>(value.length);
-  const hashes = new Array<string>(value.length);
-  let previousHash = '';
+/**
+ * Checks blocks that continue a block we already hold (incremental sync): the first must follow
+ * `start`, each next one the one before it. Only these blocks are hashed and checked.
+ */
+export function validateSuffix(
+  value: readonly PyValue[],
+  start: ValidationStart,
+  rules: Rules,
+  limits: ValidationLimits = {},
+): ChainValidation {
+  return validateBlocks(value, start, rules, limits);
+}
+
+function validateBlocks(
+  value: readonly PyValue[],
+  start: ValidationStart | null,
+  rules: Rules,
+  limits: ValidationLimits,
+): ChainValidation {
+  assertDifficulty(rules.difficulty);
+  const maxBlocks = limits.maxBlocks ?? MAX_CHAIN_BLOCKS;
+  const maxBytes = limits.maxBlockBytes ?? MAX_BLOCK_BYTES;
+  const offset = start?.index ?? 0;
+  if (offset + value.length > maxBlocks) {
+    return { ok: false, reason: message('chain-too-long', { max: maxBlocks }), blockIndex: null };
+  }
+  const blocks = new Array<SealedBlock>(value.length);
+  let previousHash = start?.hash ?? '';
+  let previousProof = start?.proof ?? 0n;
   for (let i = 0; i < value.length; i++) {
-    const position = i + 1;
-    const fail = (rule: string): ChainValidation => ({
-      ok: false,
-      reason: `block ${position}: ${rule}`,
-      blockIndex: position,
-    });
-    let block: Block;
+    const position = offset + i + 1;
+    const fail = (reason: Message): ChainValidation => ({ ok: false, reason, blockIndex: position });
+    let block;
     try {
-      block = blockFromPy(value[i]!);
+      block = blockFromPy(value[i]!, position);
     } catch (error) {
       if (error instanceof BlockShapeError) return fail(error.reason);
       throw error;
     }
-    if (block.index !== BigInt(position)) return fail(`index is ${block.index}, expected ${position}`);
-    if (i === 0) {
+    if (block.index !== BigInt(position)) {
+      return fail(message('block-index', { block: position, index: String(block.index).slice(0, 30) }));
+    }
+    if (position === 1) {
       const expected = genesisPreviousHash(rules.profile);
       if (block.previous_hash !== expected) {
         return fail(
-          `a genesis previous_hash must be ${describeHashValue(expected)} under the ${rules.profile} profile, ` +
-            `got ${describeHashValue(block.previous_hash)}`,
+          message('block-genesis-previous', { expected: describeHashValue(expected), profile: rules.profile }),
         );
       }
       if (block.proof !== GENESIS_PROOF)
-        return fail(`a genesis proof must be ${GENESIS_PROOF}, got ${block.proof}`);
+        return fail(message('block-genesis-proof', { proof: String(block.proof).slice(0, 30) }));
     } else {
-      const previous = blocks[i - 1]!;
       if (block.previous_hash !== previousHash) {
-        return fail(`previous_hash does not match the hash of block ${i}`);
+        return fail(message('block-link', { block: position, previous: position - 1 }));
       }
-      if (!isValidProof(rules, previous.proof, block.proof, previousHash)) {
+      if (!isValidProof(rules, previousProof, block.proof, previousHash)) {
         return fail(
-          `proof ${block.proof} is not valid after proof ${previous.proof} ` +
-            `(${rules.profile} profile, difficulty ${rules.difficulty})`,
+          message('block-proof', {
+            block: position,
+            proof: String(block.proof).slice(0, 30),
+            lastProof: String(previousProof).slice(0, 30),
+            profile: rules.profile,
+            difficulty: rules.difficulty,
+          }),
         );
       }
     }
-    try {
-      previousHash = hashBlock(block);
-    } catch (error) {
-      // Only values built in memory can fail here (parsed ones always serialize).
-      return fail(`cannot be hashed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    blocks[i] = block;
-    hashes[i] = previousHash;
+    // Parsed values always serialize; the text is kept, so the block is never serialized again.
+    const text = dumpsPy(blockToPy(block));
+    if (text.length > maxBytes) return fail(message('block-too-large', { block: position, max: maxBytes }));
+    previousHash = sha256Hex(text);
+    previousProof = block.proof;
+    blocks[i] = SealedBlock.fromCanonical(text, previousHash);
   }
-  return { ok: true, blocks, hashes };
+  return { ok: true, blocks };
 }

@@ -78,7 +78,7 @@ export function createBalanceLedger(): BalanceLedger {
       blocks++;
     },
     snapshot() {
-      const rows: (BalanceRowDto & { sortInt: bigint | null; sortFloat: number })[] = [];
+      const rows: (Omit<BalanceRowDto, 'name'> & { sortInt: bigint | null; sortFloat: number })[] = [];
       for (const [address, t] of tallies) {
         if (t.hasFloat) {
           const received = Number(t.receivedInt) + t.receivedFloat;
@@ -113,7 +113,7 @@ export function createBalanceLedger(): BalanceLedger {
         return byBalance || compareCodePoints(a.address, b.address);
       });
       return {
-        rows: rows.map(({ address, received, sent, balance }) => ({ address, received, sent, balance })),
+        rows: rows.map(({ address, received, sent, balance }) => ({ address, name: null, received, sent, balance })),
         skipped,
       };
     },

@@ -10,11 +10,11 @@ import {
   CONTROL_EVENTS_PATH,
   CONTROL_TOKEN_PARAM,
   EVENT_NAMES,
-  HTTP_STATUS_OF_ERROR,
   OPERATION_NAMES,
   controlOperationPath,
 } from '../shared/api.ts';
 import { CONTENT_SECURITY_POLICY } from '../shared/security.ts';
+import { statusOf } from '../shared/errors.ts';
 import type { DashboardService } from './service.ts';
 
 /** Options of the control server. */
@@ -221,7 +221,7 @@ function sendResult(reply: FastifyReply, result: Result<unknown>): FastifyReply 
 function sendError(reply: FastifyReply, error: ApiError, status?: number): FastifyReply {
   const body: Result<never> = { ok: false, error };
   return reply
-    .code(status ?? HTTP_STATUS_OF_ERROR[error.code])
+    .code(status ?? statusOf(error.code))
     .type('application/json; charset=utf-8')
     .send(body);
 }

@@ -1,10 +1,8 @@
-import { dumpsPy } from '../chain/json.ts';
-import { blockToPy, hashBlock } from '../chain/block.ts';
-import type { Block, PyValue } from '../chain/types.ts';
-import type { ActivityEntry, NodeApi, NodeStatus, PeerInfo, ResolveReport } from '../node/types.ts';
-import { NodeError } from '../node/types.ts';
+import type { SealedBlock } from '../chain/block.ts';
+import { dumpsPy, isPyObject, parsePyJson } from '../chain/json.ts';
+import type { Block, PendingTransaction, PyValue } from '../chain/types.ts';
+import type { NodeApi, ResolveReport } from '../node/types.ts';
 import type {
-  ActivityDto,
   ApiError,
   BalancesDto,
   BlockDetail,
@@ -12,18 +10,16 @@ import type {
   ChainPage,
   DashboardApi,
   DashboardEvents,
-  ErrorCode,
   EventName,
-  MiningStateDto,
-  PeerDto,
   ResolveReportDto,
   Result,
-  StatusDto,
   TransactionDto,
 } from '../shared/api.ts';
 import { CHAIN_PAGE_DEFAULT, CHAIN_PAGE_MAX, SEARCH_MAX } from '../shared/api.ts';
-import { DEFAULT_SETTINGS } from '../shared/settings.ts';
-import type { Settings } from '../shared/settings.ts';
+import { NodeError, isNodeError } from '../shared/errors.ts';
+import { message } from '../shared/messages.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
+import { parseAmountText } from '../shared/transaction.ts';
 import { createBalanceLedger } from './balances.ts';
 import type { BalanceLedger } from './balances.ts';
 
@@ -39,7 +35,7 @@ export interface DashboardService extends DashboardApi {
 export interface DashboardServiceDeps {
   /** Where bugs go (unexpected exceptions); they still reach the caller as `internal`. */
   logError?: (message: string, error: unknown) => void;
-  /** Status events are coalesced over this window, because mining progress alone fires 4 times a second. */
+  /** Status and pending events are coalesced over this window (mining progress alone fires 4 times a second). */
   statusIntervalMs?: number;
   /**
    * How often to look for a change of the node's addresses (default 5 s): the laptop may join another
@@ -49,36 +45,21 @@ export interface DashboardServiceDeps {
 }
 
 /** A bad payload, turned into `invalid-request` at the boundary. */
-class InputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
+function inputError(field: string, expected: string): NodeError {
+  return new NodeError('invalid-request', message('request-invalid', { field, expected }), field);
 }
 
-/** Codes a node may throw that the dashboard knows by name; others become `node-error`. */
-const PASSED_THROUGH: ReadonlySet<string> = new Set<ErrorCode>([
-  'invalid-request',
-  'invalid-transaction',
-  'invalid-address',
-  'invalid-settings',
-  'not-found',
-  'mining-cancelled',
-]);
-
 const HEX_64 = /^[0-9a-f]{64}$/;
-// Python's int() and float() literals as a person types them: "1" is an int, "1.0" / "2.5e3" floats.
-const INT_TEXT = /^[+-]?\d+$/;
-const FLOAT_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Summaries of recent blocks, so that paging and live updates do not parse the same blocks again. */
+const SUMMARY_CACHE = 2000;
 
 /** Implements the dashboard API once over a running node: validation, DTOs, errors as values. */
 export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps = {}): DashboardService {
-  const logError = deps.logError ?? ((message, error) => console.error(message, error));
-  const statusIntervalMs = deps.statusIntervalMs ?? 250;
+  const logError = deps.logError ?? ((text, error) => console.error(text, error));
+  const intervalMs = deps.statusIntervalMs ?? 250;
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
-  let statusTimer: ReturnType<typeof setTimeout> | null = null;
+  const timers = new Map<EventName, ReturnType<typeof setTimeout>>();
+  const summaries = new Map<string, BlockSummary>();
   // Balances are added up block by block and kept: a mined block costs one block, not the chain.
   let ledger: { ledger: BalanceLedger; lastHash: string } | null = null;
   let balancesCache: { dto: BalancesDto; lastHash: string } | null = null;
@@ -94,40 +75,46 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
     }
   }
 
-  function scheduleStatus(): void {
-    if (statusTimer !== null || !listeners.get('status')?.size) return;
-    statusTimer = setTimeout(() => {
-      statusTimer = null;
-      try {
-        emit('status', statusDto(node.status()));
-      } catch (error) {
-        logError('reading the node status failed', error);
-      }
-    }, statusIntervalMs);
+  /** Emits `event` at most once per interval, with the payload as it is when the timer fires. */
+  function coalesce<K extends EventName>(event: K, payload: () => DashboardEvents[K]): void {
+    if (timers.has(event) || !listeners.get(event)?.size) return;
+    timers.set(
+      event,
+      setTimeout(() => {
+        timers.delete(event);
+        try {
+          emit(event, payload());
+        } catch (error) {
+          logError(`reading the node for "${event}" failed`, error);
+        }
+      }, intervalMs),
+    );
   }
+  const scheduleStatus = (): void => coalesce('status', () => node.status());
 
   const unsubscribers = [
     node.on('chain-changed', (p) => {
       balancesCache = null;
-      // A replaced or reset chain may differ anywhere; a mined block only extends it.
-      if (p.reason !== 'mined') ledger = null;
-      emit('chain', { height: p.height, reason: p.reason });
+      // A replaced or reset chain may differ anywhere; a block only extends it.
+      if (p.reason === 'replaced' || p.reason === 'reset') ledger = null;
+      emit('chain', { ...p });
       scheduleStatus();
     }),
-    node.on('pending-changed', (p) => {
-      emit('pending', { count: p.count });
+    node.on('pending-changed', () => {
+      // Thousands of transactions a second reach a node under load: the dashboard needs the count.
+      coalesce('pending', () => ({ count: node.pending().length }));
       scheduleStatus();
     }),
     node.on('mining-changed', (p) => {
-      emit('mining', miningDto(p));
+      emit('mining', p);
       scheduleStatus();
     }),
-    node.on('peers-changed', (p) => emit('peers', p.map(peerDto))),
+    node.on('peers-changed', (p) => emit('peers', p)),
     node.on('settings-changed', (p) => {
       emit('settings', { ...p });
       scheduleStatus();
     }),
-    node.on('activity', (p) => emit('activity', activityDto(p))),
+    node.on('activity', (p) => emit('activity', p)),
   ];
 
   let lastAddresses = readAddresses();
@@ -149,29 +136,39 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
     }
   }
 
+  function summaryOf(block: SealedBlock): BlockSummary {
+    let summary = summaries.get(block.hash);
+    if (summary === undefined) {
+      summary = blockSummary(block.decode(), block.hash);
+      summaries.set(block.hash, summary);
+      if (summaries.size > SUMMARY_CACHE) summaries.delete(summaries.keys().next().value!);
+    }
+    return summary;
+  }
+
   /** The balances of the chain as it is now, from the cache or by adding up only what is new. */
   function computeBalances(): BalancesDto {
     const chain = node.chain();
     const height = chain.length;
-    const lastHash = height === 0 ? '' : node.hashAt(height - 1);
-    // The event clears the cache; the hash check also covers a change that came without one.
-    if (
-      balancesCache !== null &&
-      balancesCache.dto.height === height &&
-      balancesCache.lastHash === lastHash
-    ) {
+    const lastHash = chain[height - 1]!.hash;
+    if (balancesCache !== null && balancesCache.dto.height === height && balancesCache.lastHash === lastHash) {
       return balancesCache.dto;
     }
     // Blocks are linked by hash, so an unchanged hash at the ledger's last block means an unchanged prefix.
     let state = ledger;
     const done = state?.ledger.blocks ?? 0;
-    if (state === null || done > height || (done > 0 && node.hashAt(done - 1) !== state.lastHash)) {
+    if (state === null || done > height || (done > 0 && chain[done - 1]!.hash !== state.lastHash)) {
       state = { ledger: createBalanceLedger(), lastHash: '' };
     }
-    for (let p = state.ledger.blocks; p < height; p++) state.ledger.addBlock(chain[p]!);
+    for (let p = state.ledger.blocks; p < height; p++) state.ledger.addBlock(chain[p]!.decode());
     state.lastHash = lastHash;
     ledger = state;
-    const dto: BalancesDto = { height, ...state.ledger.snapshot() };
+    const snapshot = state.ledger.snapshot();
+    const dto: BalancesDto = {
+      height,
+      skipped: snapshot.skipped,
+      rows: snapshot.rows.map((row) => ({ ...row, name: node.nameOf(row.address) })),
+    };
     balancesCache = { dto, lastHash };
     return dto;
   }
@@ -186,27 +183,14 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
   }
 
   function toApiError(operation: string, error: unknown): ApiError {
-    if (error instanceof InputError) {
-      return { code: 'invalid-request', message: error.message, field: error.field };
-    }
-    if (isNodeError(error)) {
-      const code = PASSED_THROUGH.has(error.code) ? (error.code as ErrorCode) : 'node-error';
-      return error.field === undefined
-        ? { code, message: error.message }
-        : { code, message: error.message, field: error.field };
-    }
+    if (isNodeError(error)) return error.toApiError();
     logError(`dashboard operation "${operation}" failed`, error);
-    const message = error instanceof Error ? error.message : String(error);
-    return { code: 'internal', message: `Unexpected error: ${message}` };
-  }
-
-  function summaryAt(position: number): BlockSummary {
-    const chain = node.chain();
-    return blockSummary(chain[position]!, node.hashAt(position));
+    const text = error instanceof Error ? error.message : String(error);
+    return new NodeError('internal', message('internal', { error: text })).toApiError();
   }
 
   const service: DashboardService = {
-    status: () => run('status', () => statusDto(node.status())),
+    status: () => run('status', () => node.status()),
 
     chainPage: (query) =>
       run('chainPage', (): ChainPage => {
@@ -214,10 +198,11 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
         const offset = optionalInt(q['offset'], 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0;
         const limit = optionalInt(q['limit'], 'limit', 1, CHAIN_PAGE_MAX) ?? CHAIN_PAGE_DEFAULT;
         const newestFirst = optionalBoolean(q['newestFirst'], 'newestFirst') ?? false;
-        const total = node.chain().length;
+        const chain = node.chain();
+        const total = chain.length;
         const blocks: BlockSummary[] = [];
         for (let i = offset; i < Math.min(total, offset + limit); i++) {
-          blocks.push(summaryAt(newestFirst ? total - 1 - i : i));
+          blocks.push(summaryOf(chain[newestFirst ? total - 1 - i : i]!));
         }
         return { total, blocks };
       }),
@@ -226,66 +211,57 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
       run('block', (): BlockDetail => {
         const q = requiredObject(query, 'query');
         const index = optionalInt(q['index'], 'index', 1, Number.MAX_SAFE_INTEGER);
-        if (index === undefined) throw new InputError('index', 'Give the index of a block (1 is genesis).');
+        if (index === undefined) throw inputError('index', 'the index of a block (1 is genesis)');
         const chain = node.chain();
         const block = chain[index - 1];
         if (block === undefined) {
-          throw new NodeError(
-            'not-found',
-            `There is no block ${index}: the chain has ${chain.length}.`,
-            'index',
-          );
+          throw new NodeError('not-found', message('not-found-block', { index, height: chain.length }), 'index');
         }
-        return blockDetail(block, node.hashAt(index - 1));
+        return blockDetail(block);
       }),
 
     search: (query) =>
       run('search', (): BlockSummary[] => {
-        const q = requiredObject(query, 'query');
-        const raw = q['text'];
-        if (typeof raw !== 'string' || raw.trim() === '') {
-          throw new InputError('text', 'Type a block index or the start of a block hash.');
-        }
+        const raw = requiredObject(query, 'query')['text'];
+        if (typeof raw !== 'string' || raw.trim() === '') throw inputError('text', 'a block index or the start of a block hash');
         const text = raw.trim().toLowerCase();
-        const total = node.chain().length;
+        const chain = node.chain();
         const hits: BlockSummary[] = [];
         const seen = new Set<number>();
         if (/^\d+$/.test(text)) {
           const index = Number(text);
-          if (index >= 1 && index <= total) {
-            hits.push(summaryAt(index - 1));
+          if (index >= 1 && index <= chain.length) {
+            hits.push(summaryOf(chain[index - 1]!));
             seen.add(index - 1);
           }
         }
         if (/^[0-9a-f]+$/.test(text)) {
-          for (let p = total - 1; p >= 0 && hits.length < SEARCH_MAX; p--) {
-            if (!seen.has(p) && node.hashAt(p).startsWith(text)) hits.push(summaryAt(p));
+          for (let p = chain.length - 1; p >= 0 && hits.length < SEARCH_MAX; p--) {
+            if (!seen.has(p) && chain[p]!.hash.startsWith(text)) hits.push(summaryOf(chain[p]!));
           }
         }
         return hits;
       }),
 
-    pending: () => run('pending', () => node.pending().map(transactionDto)),
+    pending: () => run('pending', () => node.pending().map(pendingDto)),
 
     balances: () => run('balances', computeBalances),
 
     submitTransaction: (input) =>
-      run('submitTransaction', () => {
+      run('submitTransaction', async () => {
         const tx = requiredObject(input, 'transaction');
-        const amount = parseAmount(tx['amount']);
-        // The node validates sender/recipient/amount rules; we only turn the form's text into Python kinds.
-        const { index, transaction } = node.submitTransaction({
-          sender: tx['sender'] as PyValue,
-          recipient: tx['recipient'] as PyValue,
-          amount,
-        });
-        return { index, transaction: transactionDto(transaction) };
+        // The node checks sender, recipient and amount; here the form's text becomes Python's kinds.
+        const body: Record<string, PyValue> = {};
+        for (const field of ['sender', 'recipient'] as const) if (field in tx) body[field] = tx[field] as PyValue;
+        if (tx['amount'] !== undefined) body['amount'] = parseAmount(tx['amount']);
+        const { index, transaction } = await node.submitTransaction(body);
+        return { index, transaction: pendingDto(transaction) };
       }),
 
     mine: () =>
       run('mine', async () => {
         const result = await node.mine();
-        return { block: blockSummary(result.block, result.hash), ms: result.ms, tried: result.tried };
+        return { block: summaryOf(result.block), ms: result.ms, tried: result.tried };
       }),
 
     stopMining: () =>
@@ -294,58 +270,49 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
         return null;
       }),
 
-    peers: () => run('peers', () => node.peers().map(peerDto)),
+    peers: () => run('peers', () => node.peers()),
 
     addPeers: (input) =>
       run('addPeers', async () => {
         const addresses = requiredObject(input, 'input')['addresses'];
         if (!Array.isArray(addresses) || addresses.some((a) => typeof a !== 'string')) {
-          throw new InputError('addresses', 'Give a list of addresses like "192.168.0.5:5000".');
+          throw inputError('addresses', 'a list of addresses like "192.168.0.5:5000"');
         }
-        const { added, rejected } = node.registerPeers(addresses);
+        const { added, known, rejected } = node.registerPeers(addresses);
         const reachable: Record<string, boolean> = {};
         if (added.length > 0) {
           // Only the new peers are asked: a peer that is down elsewhere in the list costs nothing here.
           const checked = await node.refreshPeers(added);
           for (const address of added) {
-            reachable[address] = checked.some((p) => p.address === address && p.online === true);
+            reachable[address] = checked.some((p) => p.address === address && p.status === 'online');
           }
         }
-        return {
-          peers: node.peers().map(peerDto),
-          added: [...added],
-          rejected: rejected.map((r) => ({ input: r.input, reason: r.reason })),
-          reachable,
-        };
+        return { peers: node.peers(), added: [...added], known: [...known], rejected: [...rejected], reachable };
       }),
 
     removePeer: (input) =>
       run('removePeer', () => {
         const address = requiredObject(input, 'input')['address'];
-        if (typeof address !== 'string' || address === '') {
-          throw new InputError('address', 'Give the address of the peer to remove.');
-        }
-        if (!node.peers().some((p) => p.address === address)) {
-          throw new NodeError('not-found', `${address} is not a peer of this node.`, 'address');
-        }
+        if (typeof address !== 'string' || address === '') throw inputError('address', 'the address of the peer to remove');
         node.removePeer(address);
-        return node.peers().map(peerDto);
+        return node.peers();
       }),
 
-    refreshPeers: () => run('refreshPeers', async () => (await node.refreshPeers()).map(peerDto)),
+    refreshPeers: () => run('refreshPeers', () => node.refreshPeers()),
 
-    resolve: () => run('resolve', async () => resolveDto(await node.resolve())),
+    resolve: () => run('resolve', async () => resolveDto(await node.resolve(), summaryOf)),
 
-    settings: () => run('settings', () => ({ ...node.settings() })),
+    settings: () => run('settings', () => node.settings()),
 
     updateSettings: (patch) =>
       run('updateSettings', async () => {
         const p = requiredObject(patch, 'settings');
         for (const key of Object.keys(p)) {
-          if (!Object.hasOwn(DEFAULT_SETTINGS, key))
-            throw new InputError(key, `There is no setting "${key}".`);
+          if (!Object.hasOwn(DEFAULT_SETTINGS, key)) {
+            throw new NodeError('invalid-settings', message('settings-unknown', { field: key }), key);
+          }
         }
-        return { ...(await node.updateSettings(p as Partial<Settings>)) };
+        return node.updateSettings(p as Partial<Settings>);
       }),
 
     resetChain: () =>
@@ -354,7 +321,7 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
         return null;
       }),
 
-    activity: () => run('activity', () => node.activity().map(activityDto)),
+    activity: () => run('activity', () => node.activity()),
 
     on(event, listener) {
       let set = listeners.get(event);
@@ -367,23 +334,16 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
 
     close() {
       for (const unsubscribe of unsubscribers) unsubscribe();
-      if (statusTimer !== null) clearTimeout(statusTimer);
-      statusTimer = null;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
       clearInterval(addressTimer);
       listeners.clear();
       ledger = null;
       balancesCache = null;
+      summaries.clear();
     },
   };
   return service;
-}
-
-/** NodeError, also when it comes from another copy of the module (bundles, test doubles). */
-function isNodeError(error: unknown): error is NodeError {
-  return (
-    error instanceof NodeError ||
-    (error instanceof Error && error.name === 'NodeError' && typeof (error as NodeError).code === 'string')
-  );
 }
 
 function sameList(a: readonly string[], b: readonly string[] | null): boolean {
@@ -391,9 +351,7 @@ function sameList(a: readonly string[], b: readonly string[] | null): boolean {
 }
 
 function requiredObject(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InputError(field, `Expected an object for "${field}".`);
-  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw inputError(field, 'an object');
   return value as Record<string, unknown>;
 }
 
@@ -404,30 +362,31 @@ function optionalObject(value: unknown, field: string): Record<string, unknown> 
 function optionalInt(value: unknown, field: string, min: number, max: number): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InputError(field, `"${field}" must be a whole number from ${min} to ${max}.`);
+    throw inputError(field, `a whole number from ${min} to ${max}`);
   }
   return value;
 }
 
 function optionalBoolean(value: unknown, field: string): boolean | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw new InputError(field, `"${field}" must be true or false.`);
+  if (typeof value !== 'boolean') throw inputError(field, 'true or false');
   return value;
 }
 
 /** The form's amount in Python's kinds: "1" and 1 are ints (bigint), "1.0" and 2.5 floats. */
 function parseAmount(value: unknown): PyValue {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value))
-      throw new NodeError('invalid-transaction', 'The amount must be a number.', 'amount');
+    if (!Number.isFinite(value)) {
+      throw new NodeError('invalid-transaction', message('tx-amount-not-positive', { got: String(value) }), 'amount');
+    }
     return Number.isInteger(value) ? BigInt(value) : value;
   }
-  if (typeof value === 'string') {
-    const text = value.trim();
-    if (INT_TEXT.test(text)) return BigInt(text);
-    if (FLOAT_TEXT.test(text)) return Number(text);
+  if (typeof value !== 'string') {
+    throw new NodeError('invalid-transaction', message('tx-amount-text', { got: typeof value }), 'amount');
   }
-  throw new NodeError('invalid-transaction', 'The amount must be a number like 1 or 2.5.', 'amount');
+  const parsed = parseAmountText(value);
+  if (!parsed.ok) throw new NodeError('invalid-transaction', parsed.reason, 'amount');
+  return parsed.kind === 'int' ? BigInt(parsed.text) : Number(parsed.text);
 }
 
 /** Display text of a value: strings as they are, anything else as Python prints it in JSON. */
@@ -443,26 +402,27 @@ export function blockSummary(block: Block, hash: string): BlockSummary {
     index: Number(block.index),
     hash,
     previousHash: typeof prev === 'string' && HEX_64.test(prev) ? prev : dumpsPy(prev),
-    proof: typeof block.proof === 'bigint' ? block.proof.toString() : dumpsPy(block.proof),
+    proof: block.proof.toString(),
     timestamp: Number(block.timestamp),
-    transactionCount: Array.isArray(block.transactions) ? block.transactions.length : 0,
+    transactionCount: block.transactions.length,
   };
 }
 
 /** Converts one block to its detail view, with the exact text behind its hash. */
-export function blockDetail(block: Block, hash: string): BlockDetail {
+export function blockDetail(sealed: SealedBlock): BlockDetail {
+  const block = sealed.decode();
   return {
-    ...blockSummary(block, hash),
-    transactions: Array.isArray(block.transactions) ? block.transactions.map(transactionDto) : [],
-    json: dumpsPy(blockToPy(block)),
+    ...blockSummary(block, sealed.hash),
+    transactions: block.transactions.map((tx) => transactionDto(tx, null)),
+    json: sealed.text,
   };
 }
 
 /** Converts a transaction (whatever a peer put there) for display. */
-export function transactionDto(tx: PyValue): TransactionDto {
-  const isObject = typeof tx === 'object' && tx !== null && !Array.isArray(tx);
-  const fields: Record<string, PyValue> = isObject ? tx : {};
+export function transactionDto(tx: PyValue, id: string | null): TransactionDto {
+  const fields: Record<string, PyValue> = isPyObject(tx) ? tx : {};
   return {
+    id,
     sender: display(fields['sender']),
     recipient: display(fields['recipient']),
     amount: fields['amount'] === undefined ? null : dumpsPy(fields['amount']),
@@ -471,64 +431,23 @@ export function transactionDto(tx: PyValue): TransactionDto {
   };
 }
 
-/** An activity line with its code and params (copied: the DTO never shares the node's objects). */
-export function activityDto(a: ActivityEntry): ActivityDto {
-  const dto: ActivityDto = { id: a.id, time: a.time, kind: a.kind, message: a.message };
-  if (a.code !== undefined) dto.code = a.code;
-  if (a.params !== undefined) dto.params = { ...a.params };
-  return dto;
+/** A pending transaction for display. */
+export function pendingDto(tx: PendingTransaction): TransactionDto {
+  return transactionDto(parsePyJson(tx.text), tx.id);
 }
 
-function miningDto(m: NodeStatus['mining']): MiningStateDto {
-  return {
-    active: m.active,
-    targetIndex: m.targetIndex,
-    progress: m.progress === null ? null : { ...m.progress },
-    workers: m.workers,
-  };
-}
-
-function statusDto(s: NodeStatus): StatusDto {
-  return {
-    nodeId: s.nodeId,
-    name: s.name,
-    profile: s.profile,
-    difficulty: s.difficulty,
-    tutorialCompatible: s.tutorialCompatible,
-    height: s.height,
-    lastHash: s.lastHash,
-    pendingCount: s.pendingCount,
-    port: s.port,
-    addresses: [...s.addresses],
-    dataDir: s.dataDir,
-    mining: miningDto(s.mining),
-  };
-}
-
-function peerDto(p: PeerInfo): PeerDto {
-  return {
-    address: p.address,
-    online: p.online,
-    latencyMs: p.latencyMs,
-    height: p.height,
-    kind: p.kind,
-    profile: p.profile,
-    lastSeen: p.lastSeen,
-    lastError: p.lastError,
-  };
-}
-
-function resolveDto(r: ResolveReport): ResolveReportDto {
+function resolveDto(r: ResolveReport, summaryOf: (block: SealedBlock) => BlockSummary): ResolveReportDto {
   return {
     replaced: r.replaced,
     winner: r.winner,
+    winnerName: r.winnerName,
     ourLengthBefore: r.ourLengthBefore,
     ourLengthAfter: r.ourLengthAfter,
     replacedFrom: r.replacedFrom,
-    // Discarded blocks are no longer in the chain, so their hashes are not cached: compute them.
-    discarded: r.discarded.map((b) => blockSummary(b, hashBlock(b))),
-    restored: r.restored.map(transactionDto),
-    dropped: r.dropped.map(transactionDto),
+    otherGenesis: r.otherGenesis,
+    discarded: r.discarded.map(summaryOf),
+    restored: r.restored.map(pendingDto),
+    dropped: r.dropped.map(pendingDto),
     peers: r.peers.map((p) => ({ ...p })),
   };
 }

@@ -1,317 +1,224 @@
-import { availableParallelism } from 'node:os';
-import type { Block, ProfileName, PyValue, Rules, Transaction } from '../chain/types.ts';
-import { blockToPy, createGenesis, encodeBlock, forgeBlock, hashBlock } from '../chain/block.ts';
+/**
+ * One running Blockparty node: the ledger (chain and pending pool over the chain log), the miner,
+ * the peer book and the tutorial's resolve, composed behind `NodeApi`. Its surroundings come in as
+ * ports (storage, peer client, network, proof searcher); it imports no adapter.
+ */
+import { createGenesis, profileOfGenesis, transactionTexts, type SealedBlock } from '../chain/block.ts';
 import { dumpsPy } from '../chain/json.ts';
 import { proofJobFor } from '../chain/proof.ts';
-import { newNodeId, parseNewTransaction, rewardTransaction } from '../chain/transaction.ts';
-import { commonPrefixLength, reconcilePending } from '../chain/consensus.ts';
-import { validateChain } from '../chain/validate.ts';
-import type { MiningProgress, ProofSearcher } from '../mining/types.ts';
-import type { NodeRepository } from '../store/types.ts';
-import { DEFAULT_SETTINGS, TUTORIAL_DIFFICULTY, type Settings } from '../shared/settings.ts';
-import { parsePeerAddress } from '../peer/address.ts';
-import { fetchPeerChain, type FetchedChain } from '../peer/fetch-chain.ts';
-import { createChainChecker } from '../peer/chain-checker.ts';
-import { getFromPeer } from '../peer/client.ts';
+import { newNodeId, newTransactionId, parseNewTransaction } from '../chain/transaction.ts';
+import type { PendingTransaction, PyValue, Rules } from '../chain/types.ts';
+import type { ProofJob, ProofSearcher } from '../mining/types.ts';
+import type { ActivityEntry, ActivityKind, NodeStatus, PeerInfo } from '../shared/api.ts';
+import { NodeError } from '../shared/errors.ts';
+import { message, renderMessage, type Message } from '../shared/messages.ts';
+import { DEFAULT_SETTINGS, TUTORIAL_DIFFICULTY, validateSettings, type Settings } from '../shared/settings.ts';
 import { ActivityLog } from './activity.ts';
 import { Emitter } from './emitter.ts';
-import { validateSettings } from './settings.ts';
-import {
-  NodeError,
-  type ActivityCode,
-  type ActivityEntry,
-  type ActivityParams,
-  type MineResult,
-  type MiningState,
-  type NodeApi,
-  type NodeEvents,
-  type NodeStatus,
-  type PeerInfo,
-  type PeerOutcome,
-  type RegisterResult,
-  type ResolveReport,
-} from './types.ts';
-
-/** How the node learns where it is reachable (the peer server owns the socket). */
-export interface NodeNetwork {
-  /** The port the peer server listens on now. */
-  port(): number;
-  /** `http://host:port` URLs others can use. */
-  addresses(): string[];
-  /** True when a `host:port` names this very node. */
-  isSelf(address: string): boolean;
-}
+import { Ledger } from './ledger.ts';
+import { Miner } from './miner.ts';
+import { PeerBook } from './peers.ts';
+import type { NodeLogger, NodeNetwork, NodeStorage, PeerClient, SavedPeer } from './ports.ts';
+import { resolveWithPeers } from './resolve.ts';
+import type { MineResult, NodeApi, NodeEvents, RegisterResult, ResolveReport } from './types.ts';
 
 /** What a node is built from. */
 export interface NodeDeps {
-  repo: NodeRepository;
+  storage: NodeStorage;
   searcher: ProofSearcher;
+  client: PeerClient;
   network: NodeNetwork;
+  /** Words a storage failure for a person (full, read-only, permission…). */
+  describeStorageError: (error: unknown) => Message;
   /** Settings given on the command line, applied over the saved ones. */
   overrides?: Partial<Settings>;
   /** Seconds since the epoch as a float, like Python's `time.time()`. */
   clock?: () => number;
-  peerTimeoutMs?: number;
-  peerMaxBytes?: number;
-  /** Where warnings that are not activity go (defaults to nowhere). */
-  log?: (line: string) => void;
+  log?: NodeLogger;
 }
 
-const STOPPED = 'stopped by the user';
-const TIP_CHANGED = 'the chain tip changed';
+const ACTIVITY_MAX = 1000;
 
-/** A complete Blockparty node: chain, pending pool, miner, peers and consensus over one repository. */
+/** A complete Blockparty node. */
 export class BlockpartyNode implements NodeApi {
-  private blocks: Block[] = [];
-  private hashes: string[] = [];
-  private encoded: string[] = [];
-  private chainJsonCache: string | null = null;
-  private pool: Transaction[] = [];
-  private peerMap = new Map<string, PeerInfo>();
-  private current: Settings;
-  private readonly nodeId: string;
   private readonly events = new Emitter<NodeEvents>();
-  private readonly log = new ActivityLog(1000);
-  private readonly clock: () => number;
-  private readonly checker = createChainChecker();
-
-  private mining: Promise<MineResult> | null = null;
-  private searchAbort: AbortController | null = null;
-  private stopRequested = false;
-  /** The saved chain is behind the one in memory (a write failed): the next save rewrites it whole. */
-  private diskStale = false;
-  private progress: MiningProgress | null = null;
-  private targetIndex: number | null = null;
+  private readonly activityLog = new ActivityLog(ACTIVITY_MAX);
+  private readonly miner: Miner;
+  private readonly book: PeerBook;
+  private chainJsonCache: string | null = null;
   private resolving: Promise<ResolveReport> | null = null;
   private closed = false;
 
   private constructor(
     private readonly deps: NodeDeps,
-    nodeId: string,
-    settings: Settings,
+    private readonly ledger: Ledger,
+    readonly id: string,
+    private current: Settings,
+    savedPeers: readonly SavedPeer[],
+    private readonly storageNotices: Message[],
   ) {
-    this.nodeId = nodeId;
-    this.current = settings;
-    this.clock = deps.clock ?? (() => Date.now() / 1000);
+    this.miner = new Miner({
+      ledger,
+      searcher: deps.searcher,
+      rules: () => this.rules(),
+      nodeId: id,
+      workers: () => this.current.workers,
+      clock: this.clock,
+      changed: (state) => this.events.emit('mining-changed', state),
+      mined: (result) => this.onMined(result),
+      autoStopped: (error) => {
+        this.record('error', message('auto-mine-stopped', { reason: reasonOf(error) }));
+        this.saveSettings({ ...this.current, autoMine: false });
+      },
+    });
+    this.book = new PeerBook(
+      {
+        state: deps.storage.state,
+        client: deps.client,
+        network: deps.network,
+        rules: () => this.rules(),
+        genesisHash: () => this.ledger.chain[0]!.hash,
+        changed: (peers) => this.events.emit('peers-changed', peers),
+      },
+      savedPeers,
+    );
   }
 
-  /** Loads (or creates) the node's state from its repository. */
+  /** Loads (or creates) the node's state from its storage. Throws NodeError when it cannot start. */
   static async open(deps: NodeDeps): Promise<BlockpartyNode> {
-    const { meta, chain, warnings } = await deps.repo.load();
-    // Settings lost with a damaged node.json: the genesis block still says which profile the chain follows.
-    const inferred =
-      meta.settings === null && chain.length > 0 ? { profile: profileOfGenesis(chain[0]!) } : {};
-    const saved = { ...DEFAULT_SETTINGS, ...inferred, ...(meta.settings ?? {}) };
-    const merged = { ...saved, ...(deps.overrides ?? {}) };
+    const saved = deps.storage.state.read();
+    const merged = { ...DEFAULT_SETTINGS, ...(saved.settings ?? {}), ...(deps.overrides ?? {}) };
     const checked = validateSettings(merged);
-    if (!checked.ok) throw new NodeError('invalid-settings', checked.message, checked.field);
-    // Checked before anything is saved, so a mistyped --profile leaves the folder as it was.
-    if (chain.length > 0 && merged.profile !== saved.profile && (meta.settings || 'profile' in inferred)) {
-      throw new NodeError(
-        'profile-mismatch',
-        `The saved chain follows the "${saved.profile}" profile, not "${merged.profile}". Use another data folder, or switch the profile in Settings (the chain then restarts from a new genesis block).`,
-        'profile',
-      );
-    }
-    const nodeId = meta.nodeId ?? newNodeId();
-    const node = new BlockpartyNode(deps, nodeId, checked.settings);
-    if (!meta.nodeId) deps.repo.saveNodeId(nodeId);
-    deps.repo.saveSettings(checked.settings);
-    for (const warning of warnings)
-      node.record('error', `Storage: ${warning}`, 'storage-warning', { message: warning });
-
-    if (chain.length === 0) {
-      const genesis = createGenesis(checked.settings.profile, node.clock());
-      node.setChain([genesis]);
-      await deps.repo.replaceChain([genesis]);
-    } else {
-      const sound = checkSavedChain(chain, checked.settings.profile, (warning) =>
-        node.record('error', warning, 'error', { message: warning }),
-      );
-      node.setChain(sound.blocks, sound.hashes);
-      if (node.blocks.length < chain.length) await node.persistWhole();
-    }
-    node.pool = [...meta.pending];
-    // A crash between saving a block and saving the pool: the pool still holds what that block took.
-    if (meta.pendingTip !== null && meta.pendingTip === node.hashes[node.hashes.length - 2]) {
-      node.pool = reconcilePending(node.blocks.slice(0, -1), node.blocks, node.pool).pending;
-    }
-    for (const address of meta.peers) node.peerMap.set(address, emptyPeer(address));
-    deps.searcher.setWorkers(checked.settings.workers);
-    node.record(
-      'node',
-      `Node started with ${node.blocks.length} blocks and ${node.pool.length} pending transactions`,
-      'node-started',
-      { blocks: node.blocks.length, pending: node.pool.length },
+    if (!checked.ok) throw new NodeError('invalid-settings', checked.reason, checked.field);
+    const clock = deps.clock ?? (() => Date.now() / 1000);
+    const { ledger, notices } = await Ledger.open(
+      deps.storage.log,
+      () => createGenesis(checked.settings.profile, clock()),
+      deps.describeStorageError,
     );
+    const settings = { ...checked.settings };
+    const chainProfile = profileOfGenesis(ledger.chain[0]!);
+    if (chainProfile !== settings.profile) {
+      if (deps.overrides?.profile !== undefined) {
+        await deps.storage.log.close();
+        throw new NodeError('profile-mismatch', message('profile-mismatch', { saved: chainProfile, asked: settings.profile }), 'profile');
+      }
+      // The chain is written before the settings: after a crash between the two, the chain is right.
+      settings.profile = chainProfile;
+    }
+    const nodeId = saved.nodeId ?? newNodeId();
+    const node = new BlockpartyNode(deps, ledger, nodeId, settings, saved.peers, [...saved.notices, ...notices]);
+    if (saved.nodeId === null) deps.storage.state.saveNodeId(nodeId);
+    deps.storage.state.saveSettings(settings);
+    await node.migrateLegacyPending(saved.legacyPending);
+    for (const notice of node.storageNotices) {
+      node.record('error', message('storage-notice', { reason: notice }));
+      deps.log?.('warn', renderMessage(notice));
+    }
+    deps.searcher.setWorkers(settings.workers);
+    const warm = (deps.searcher as { warm?: (hint: ProofJob) => Promise<void> }).warm;
+    void warm?.call(deps.searcher, proofJobFor(node.rules(), ledger.tip)).catch(() => undefined);
+    node.record('node', message('node-started', { blocks: ledger.chain.length, pending: ledger.pending.length }));
+    if (settings.autoMine) node.miner.setAuto(true);
     return node;
   }
 
-  /** The uuid (no dashes) that receives mining rewards. */
-  get id(): string {
-    return this.nodeId;
-  }
-
   status(): NodeStatus {
+    const tip = this.ledger.tip;
     return {
-      nodeId: this.nodeId,
+      nodeId: this.id,
       name: this.current.name,
       profile: this.current.profile,
       difficulty: this.current.difficulty,
       tutorialCompatible: this.current.difficulty === TUTORIAL_DIFFICULTY,
-      height: this.blocks.length,
-      lastHash: this.hashes[this.hashes.length - 1]!,
-      pendingCount: this.pool.length,
+      height: this.ledger.chain.length,
+      lastHash: tip.hash,
+      genesisHash: this.ledger.chain[0]!.hash,
+      pendingCount: this.ledger.pending.length,
       port: this.deps.network.port(),
+      portAsked: this.deps.network.portAsked(),
       addresses: this.deps.network.addresses(),
-      dataDir: this.deps.repo.dir,
-      mining: this.miningState(),
+      dataDir: this.deps.storage.dir,
+      mining: this.miner.state(),
+      storageNotices: [...this.storageNotices],
     };
   }
 
-  chain(): readonly Block[] {
-    return this.blocks;
-  }
-
-  hashAt(position: number): string {
-    const hash = this.hashes[position];
-    if (hash === undefined) throw new NodeError('not-found', `There is no block at position ${position}.`);
-    return hash;
+  chain(): readonly SealedBlock[] {
+    return this.ledger.chain;
   }
 
   chainJson(): string {
-    this.chainJsonCache ??= `{"chain": [${this.encoded.join(', ')}], "length": ${this.encoded.length}}`;
+    if (this.chainJsonCache === null) {
+      const chain = this.ledger.chain;
+      const texts = new Array<string>(chain.length);
+      for (let i = 0; i < chain.length; i++) texts[i] = chain[i]!.text;
+      this.chainJsonCache = `{"chain": [${texts.join(', ')}], "length": ${chain.length}}`;
+    }
     return this.chainJsonCache;
   }
 
-  pending(): readonly Transaction[] {
-    return this.pool;
+  pending(): readonly PendingTransaction[] {
+    return this.ledger.pending;
   }
 
-  submitTransaction(body: unknown): { index: number; transaction: Transaction } {
+  async submitTransaction(body: unknown): Promise<{ index: number; transaction: PendingTransaction }> {
     const parsed = parseNewTransaction(body as PyValue);
     if (!parsed.ok) {
-      this.record('rejected-input', `Transaction refused: ${parsed.message}`, 'transaction-refused', {
-        reason: parsed.message,
-      });
-      throw new NodeError('invalid-transaction', parsed.message, parsed.field);
+      this.record('rejected-input', message('transaction-refused', { reason: parsed.reason }));
+      throw new NodeError('invalid-transaction', parsed.reason, parsed.field);
     }
-    const before = this.pool;
-    this.pool = [...before, parsed.tx];
+    const transaction = { id: newTransactionId(), text: parsed.text };
     try {
-      this.savePool();
+      await this.ledger.addTransaction(transaction);
     } catch (error) {
-      this.pool = before;
-      const message = `Could not save the transaction in ${this.deps.repo.dir}: ${(error as Error).message}. It was not added; free some disk space and send it again.`;
-      this.record('error', message, 'transaction-save-failed', {
-        dir: this.deps.repo.dir,
-        error: (error as Error).message,
-      });
-      throw new NodeError('storage-failed', message);
+      if (error instanceof NodeError && error.code === 'storage-failed') {
+        this.record('error', message('transaction-save-failed', { reason: error.detail }));
+      }
+      throw error;
     }
-    this.events.emit('pending-changed', { count: this.pool.length });
-    const index = this.blocks.length + 1;
-    this.record(
-      'transaction',
-      `Transaction ${describeTx(parsed.tx)} will go into block ${index}`,
-      'transaction-queued',
-      {
-        tx: describeTx(parsed.tx),
-        index,
-      },
-    );
-    return { index, transaction: parsed.tx };
+    const index = this.ledger.tip.index + 1;
+    this.events.emit('pending-changed', { count: this.ledger.pending.length });
+    this.record('transaction', message('transaction-queued', { tx: describeTx(parsed.tx), index }));
+    return { index, transaction };
   }
 
   mine(): Promise<MineResult> {
-    this.stopRequested = false;
-    return this.startMining();
-  }
-
-  private startMining(): Promise<MineResult> {
-    if (this.closed) return Promise.reject(new NodeError('node-closed', 'The node is shutting down.'));
-    this.mining ??= this.runMining()
-      .then((result) => {
-        // Auto-mine goes on after a forged block only: Stop (or an error) really stops.
-        if (this.current.autoMine && !this.closed && !this.stopRequested) this.scheduleAutoMine();
-        return result;
-      })
-      .finally(() => {
-        this.mining = null;
-        this.searchAbort = null;
-        this.progress = null;
-        this.targetIndex = null;
-        this.emitMining();
-      });
-    return this.mining;
+    return this.miner.mine();
   }
 
   stopMining(): void {
-    // Also stops auto-mine between two blocks, when no search is running to abort.
-    this.stopRequested = true;
-    this.searchAbort?.abort(STOPPED);
+    this.miner.stop();
+    // Stop ends auto-mine too, and the switch says so (it would otherwise read ON with nothing mined).
+    if (this.current.autoMine) this.saveSettings({ ...this.current, autoMine: false });
   }
 
   peers(): PeerInfo[] {
-    return [...this.peerMap.values()].map((peer) => ({ ...peer }));
+    return this.book.list();
   }
 
   registerPeers(addresses: unknown): RegisterResult {
-    if (!Array.isArray(addresses)) {
-      throw new NodeError(
-        'invalid-address',
-        'Send "nodes" as a list of addresses, like ["192.168.0.5:5000"].',
-        'nodes',
-      );
+    let result: RegisterResult;
+    try {
+      result = this.book.register(addresses);
+    } catch (error) {
+      if (error instanceof NodeError) this.record('rejected-input', error.detail);
+      throw error;
     }
-    const added: string[] = [];
-    const rejected: RegisterResult['rejected'] = [];
-    for (const input of addresses) {
-      const parsed = parsePeerAddress(input);
-      if (!parsed.ok) {
-        rejected.push({ input: parsed.input, reason: parsed.reason });
-      } else if (this.deps.network.isSelf(parsed.address)) {
-        rejected.push({ input: String(input), reason: 'that is this node itself' });
-      } else {
-        if (!this.peerMap.has(parsed.address)) {
-          this.peerMap.set(parsed.address, emptyPeer(parsed.address));
-          added.push(parsed.address);
-          this.record('peer-added', `Peer ${parsed.address} added`, 'peer-added', { peer: parsed.address });
-        }
-      }
+    for (const peer of result.added) this.record('peer-added', message('peer-added', { peer }));
+    for (const r of result.rejected) {
+      this.record('rejected-input', message('address-refused', { input: r.input, reason: r.reason }));
     }
-    for (const r of rejected) {
-      this.record('rejected-input', `Address "${r.input}" refused: ${r.reason}`, 'address-refused', {
-        input: r.input,
-        reason: r.reason,
-      });
-    }
-    if (added.length === 0 && rejected.length > 0 && rejected.length === addresses.length) {
-      throw new NodeError(
-        'invalid-address',
-        `No valid address: ${rejected.map((r) => `"${r.input}" (${r.reason})`).join('; ')}`,
-        'nodes',
-      );
-    }
-    if (addresses.length === 0)
-      throw new NodeError('invalid-address', 'The list of nodes is empty.', 'nodes');
-    if (added.length > 0) this.peersChanged();
-    return { peers: [...this.peerMap.keys()], added, rejected };
+    return result;
   }
 
   removePeer(address: string): void {
-    const parsed = parsePeerAddress(address);
-    const key = parsed.ok ? parsed.address : address;
-    if (!this.peerMap.delete(key)) throw new NodeError('not-found', `${address} is not in the peer list.`);
-    this.record('peer-removed', `Peer ${key} removed`, 'peer-removed', { peer: key });
-    this.peersChanged();
+    const removed = this.book.remove(address);
+    this.record('peer-removed', message('peer-removed', { peer: removed }));
   }
 
-  async refreshPeers(only?: readonly string[]): Promise<PeerInfo[]> {
-    const addresses = only ?? [...this.peerMap.keys()];
-    await Promise.all(addresses.map((address) => this.probePeer(address)));
-    this.events.emit('peers-changed', this.peers());
-    return this.peers();
+  refreshPeers(only?: readonly string[]): Promise<PeerInfo[]> {
+    return this.book.refresh(only);
   }
 
   resolve(): Promise<ResolveReport> {
@@ -327,464 +234,133 @@ export class BlockpartyNode implements NodeApi {
 
   async updateSettings(patch: Partial<Settings>): Promise<Settings> {
     const checked = validateSettings({ ...this.current, ...patch });
-    if (!checked.ok) throw new NodeError('invalid-settings', checked.message, checked.field);
+    if (!checked.ok) throw new NodeError('invalid-settings', checked.reason, checked.field);
     const before = this.current;
-    this.current = checked.settings;
-    this.deps.repo.saveSettings(this.current);
-    if (before.workers !== this.current.workers) this.deps.searcher.setWorkers(this.current.workers);
-    if (before.profile !== this.current.profile) {
-      await this.resetChain();
-      this.record(
-        'node',
-        `Profile changed to ${this.current.profile}: the chain restarted from a new genesis block`,
-        'profile-changed',
-        { profile: this.current.profile },
-      );
-    } else if (before.difficulty !== this.current.difficulty) {
-      this.searchAbort?.abort(TIP_CHANGED);
-      this.record('node', `Difficulty changed to ${this.current.difficulty}`, 'difficulty-changed', {
-        difficulty: this.current.difficulty,
-      });
+    const next = checked.settings;
+    if (before.profile !== next.profile) {
+      // The chain first: the genesis says which profile a saved chain follows.
+      await this.ledger.reset(createGenesis(next.profile, this.clock()));
+      this.chainChanged('reset');
+      this.record('node', message('profile-changed', { profile: next.profile }));
+    } else if (before.difficulty !== next.difficulty) {
+      this.record('node', message('difficulty-changed', { difficulty: next.difficulty }));
     }
-    this.events.emit('settings-changed', this.settings());
-    if (this.current.autoMine && !before.autoMine) {
-      this.stopRequested = false;
-      this.scheduleAutoMine();
-    }
+    this.saveSettings(next);
+    if (before.workers !== next.workers) this.deps.searcher.setWorkers(next.workers);
+    if (before.difficulty !== next.difficulty) this.miner.tipChanged();
+    if (before.autoMine !== next.autoMine) this.miner.setAuto(next.autoMine);
     return this.settings();
   }
 
   async resetChain(): Promise<void> {
-    const genesis = createGenesis(this.current.profile, this.clock());
-    this.setChain([genesis]);
-    this.pool = [];
-    this.searchAbort?.abort(TIP_CHANGED);
-    await this.persistWhole();
-    this.savePool();
-    this.record('node', 'Chain reset to a new genesis block; pending transactions cleared', 'chain-reset');
-    this.events.emit('chain-changed', { height: 1, reason: 'reset' });
-    this.events.emit('pending-changed', { count: 0 });
-  }
-
-  /** Records a failure of the node's surroundings (its server, its disk) in the activity log. */
-  reportError(message: string): void {
-    this.record('error', message, 'error', { message });
+    await this.ledger.reset(createGenesis(this.current.profile, this.clock()));
+    this.chainChanged('reset');
+    this.record('node', message('chain-reset'));
   }
 
   activity(): ActivityEntry[] {
-    return this.log.entries();
+    return this.activityLog.entries();
+  }
+
+  nameOf(nodeId: string): string | null {
+    return nodeId === this.id ? this.current.name : this.book.nameOf(nodeId);
   }
 
   on<K extends keyof NodeEvents>(event: K, listener: (payload: NodeEvents[K]) => void): () => void {
     return this.events.on(event, listener);
   }
 
-  /** Stops mining and waits for every write to reach the disk. */
+  /** Records a failure of the node's surroundings (its server, its disk) in the activity log. */
+  report(kind: ActivityKind, what: Message): void {
+    this.record(kind, what);
+  }
+
+  /** Stops mining and waits for every change under way to reach the disk (the runtime closes the rest). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.stopMining();
-    await this.mining?.catch(() => undefined);
+    await this.miner.close();
     await this.resolving?.catch(() => undefined);
-    this.savePool();
-    this.deps.repo.savePeers([...this.peerMap.keys()]);
-    await this.checker.close();
-    await this.deps.repo.close();
+    await this.ledger.settle();
+  }
+
+  private get clock(): () => number {
+    return this.deps.clock ?? (() => Date.now() / 1000);
   }
 
   private rules(): Rules {
     return { profile: this.current.profile, difficulty: this.current.difficulty };
   }
 
-  private setChain(blocks: Block[], hashes: string[] = blocks.map(hashBlock)): void {
-    this.blocks = blocks;
-    this.hashes = hashes;
-    this.encoded = blocks.map(encodeBlock);
+  private saveSettings(next: Settings): void {
+    this.current = next;
+    this.deps.storage.state.saveSettings(next);
+    this.events.emit('settings-changed', this.settings());
+  }
+
+  private chainChanged(reason: 'mined' | 'received' | 'replaced' | 'reset'): void {
     this.chainJsonCache = null;
+    if (reason !== 'mined') this.miner.tipChanged();
+    this.events.emit('chain-changed', { height: this.ledger.chain.length, reason });
+    this.events.emit('pending-changed', { count: this.ledger.pending.length });
   }
 
-  private miningState(): MiningState {
-    const workers = this.current.workers || Math.max(1, availableParallelism() - 1);
-    return { active: this.mining !== null, targetIndex: this.targetIndex, progress: this.progress, workers };
-  }
-
-  private emitMining(): void {
-    this.events.emit('mining-changed', this.miningState());
-  }
-
-  private scheduleAutoMine(): void {
-    setTimeout(() => {
-      if (this.current.autoMine && !this.closed && !this.mining && !this.stopRequested) {
-        this.startMining().catch((error: unknown) => {
-          if (!(error instanceof NodeError && error.code === 'mining-cancelled')) {
-            this.record('error', `Auto-mine stopped: ${(error as Error).message}`, 'auto-mine-stopped', {
-              error: (error as Error).message,
-            });
-          }
-        });
-      }
-    }, 0);
-  }
-
-  /** Searches a proof on the current tip; restarts when the tip changes, gives up when stopped. */
-  private async runMining(): Promise<MineResult> {
-    const started = performance.now();
-    let tried = 0;
-    for (;;) {
-      const tipHash = this.hashes[this.hashes.length - 1]!;
-      const abort = new AbortController();
-      this.searchAbort = abort;
-      this.targetIndex = this.blocks.length + 1;
-      this.progress = null;
-      this.emitMining();
-      const seen = { tried: 0 };
-      let proof: bigint;
-      try {
-        proof = await this.deps.searcher.find(proofJobFor(this.rules(), this.blocks), {
-          signal: abort.signal,
-          onProgress: (progress) => {
-            seen.tried = progress.tried;
-            this.progress = progress;
-            this.emitMining();
-          },
-        });
-      } catch (error) {
-        tried += seen.tried;
-        if (abort.signal.aborted && abort.signal.reason === TIP_CHANGED && !this.closed) continue;
-        if (abort.signal.aborted)
-          throw new NodeError('mining-cancelled', 'Mining was stopped before a proof was found.');
-        throw error;
-      }
-      tried += seen.tried;
-      if (this.hashes[this.hashes.length - 1] !== tipHash) continue;
-      // The reward goes in after the proof is found, as in the tutorial; transactions posted during
-      // the search are included, and those are exactly the ones removed from the pool.
-      const taken = this.pool.length;
-      const transactions: PyValue[] = [...this.pool, rewardTransaction(this.nodeId)];
-      const block = forgeBlock(this.blocks, proof, transactions, this.clock());
-      const hash = hashBlock(block);
-      // On disk first: a block the disk refused is never shown, and its transactions stay pending.
-      // A chain adopted meanwhile is written after this block, so it supersedes it on disk too.
-      await this.persist([block]);
-      if (this.hashes[this.hashes.length - 1] !== tipHash) continue;
-      this.blocks.push(block);
-      this.hashes.push(hash);
-      this.encoded.push(encodeBlock(block));
-      this.chainJsonCache = null;
-      // Only what was posted while the block was being saved stays pending.
-      this.pool = this.pool.slice(taken);
-      this.savePool();
-      this.events.emit('chain-changed', { height: this.blocks.length, reason: 'mined' });
-      this.events.emit('pending-changed', { count: this.pool.length });
-      const ms = Math.round(performance.now() - started);
-      this.record(
-        'mined',
-        `Mined block ${block.index} with proof ${block.proof} in ${(ms / 1000).toFixed(1)} s`,
-        'mined',
-        { index: Number(block.index), proof: String(block.proof), seconds: (ms / 1000).toFixed(1) },
-      );
-      return { block, hash, ms, tried };
-    }
-  }
-
-  /**
-   * Appends blocks to the saved chain, or rewrites it whole when an earlier write failed (so the disk
-   * never gets a gap). Throws NodeError('storage-failed') with what to do.
-   */
-  private async persist(newBlocks: Block[]): Promise<void> {
-    try {
-      if (this.diskStale) await this.deps.repo.replaceChain([...this.blocks, ...newBlocks]);
-      else await this.deps.repo.appendBlocks(newBlocks);
-      this.diskStale = false;
-    } catch (error) {
-      const message = `Could not save the chain in ${this.deps.repo.dir}: ${(error as Error).message}. Nothing was added; free some disk space and try again.`;
-      this.record('error', message, 'chain-save-failed', {
-        dir: this.deps.repo.dir,
-        error: (error as Error).message,
-      });
-      throw new NodeError('storage-failed', message);
-    }
-  }
-
-  /** Rewrites the saved chain after a replace or reset; on failure the next save rewrites it whole. */
-  private async persistWhole(): Promise<void> {
-    try {
-      await this.deps.repo.replaceChain(this.blocks);
-      this.diskStale = false;
-    } catch (error) {
-      this.diskStale = true;
-      this.record(
-        'error',
-        `Could not save the chain in ${this.deps.repo.dir}: ${(error as Error).message}`,
-        'chain-rewrite-failed',
-        { dir: this.deps.repo.dir, error: (error as Error).message },
-      );
-    }
-  }
-
-  /** Saves the pending pool tagged with the tip it goes with. */
-  private savePool(): void {
-    this.deps.repo.savePending(this.pool, this.hashes[this.hashes.length - 1]);
+  private onMined({ block, ms }: MineResult): void {
+    this.chainChanged('mined');
+    const proof = /"proof": (\d+)/.exec(block.text)?.[1] ?? '?';
+    this.record('mined', message('mined', { index: block.index, proof, seconds: (ms / 1000).toFixed(1) }));
   }
 
   private async runResolve(): Promise<ResolveReport> {
-    const rules = this.rules();
-    const addresses = [...this.peerMap.keys()];
-    const options = {
-      timeoutMs: this.deps.peerTimeoutMs,
-      maxBytes: this.deps.peerMaxBytes,
-      checker: this.checker,
-    };
-    const results = await Promise.all(addresses.map((address) => fetchPeerChain(address, rules, options)));
-
-    const outcomes: PeerOutcome[] = [];
-    let best: { peer: string; chain: Extract<FetchedChain, { ok: true }> } | null = null;
-    const now = Date.now();
-    results.forEach((result, i) => {
-      const peer = addresses[i]!;
-      const info = this.peerMap.get(peer);
-      if (result.ok) {
-        if (info)
-          Object.assign(info, { online: true, height: result.blocks.length, lastSeen: now, lastError: null });
-        if (best === null || result.blocks.length > best.chain.blocks.length) best = { peer, chain: result };
-        outcomes.push({
-          peer,
-          outcome: 'shorter-or-equal',
-          blocks: result.blocks.length,
-          reason: result.note,
-          ms: result.ms,
-        });
-      } else {
-        if (info) {
-          const reachable =
-            result.outcome === 'invalid' ||
-            result.outcome === 'bad-response' ||
-            result.outcome === 'too-large';
-          Object.assign(info, {
-            online: reachable,
-            lastError: result.reason,
-            ...(reachable ? { lastSeen: now } : {}),
-          });
-        }
-        outcomes.push({
-          peer,
-          outcome: result.outcome,
-          blocks: result.blocks,
-          reason: result.reason,
-          ms: result.ms,
-        });
-        this.record('peer-failed', `Peer ${peer}: ${result.reason}`, 'peer-failed', {
-          peer,
-          reason: result.reason,
-        });
+    const report = await resolveWithPeers({ ledger: this.ledger, peers: this.book, client: this.deps.client, rules: () => this.rules() });
+    for (const o of report.peers) {
+      if (o.outcome !== 'adopted' && o.outcome !== 'not-longer' && o.reason !== null) {
+        this.record('peer-failed', message('peer-failed', { peer: o.peer, reason: o.reason }));
       }
-    });
-
-    // Decided against the chain as it is now: a block mined while we waited counts.
-    const ourBefore = this.blocks.length;
-    const winner = best as { peer: string; chain: Extract<FetchedChain, { ok: true }> } | null;
-    const builder = new ReportBuilder(ourBefore, outcomes);
-    const rulesNow = this.rules();
-    const rulesChanged = rulesNow.profile !== rules.profile || rulesNow.difficulty !== rules.difficulty;
-    if (winner && winner.chain.blocks.length > ourBefore && rulesChanged) {
-      // The peers' chains were checked under the rules of a moment ago: adopt nothing under the new ones.
-      for (const o of outcomes) {
-        if (o.outcome === 'shorter-or-equal')
-          o.reason = 'not used: the profile or difficulty changed during the resolve';
-      }
+    }
+    if (report.replaced) {
+      this.chainChanged('replaced');
+      const params = { peer: report.winnerName ?? report.winner!, blocks: report.ourLengthAfter, ours: report.ourLengthBefore };
       this.record(
-        'chain-kept',
-        'Resolve ignored: the profile or difficulty changed while peers were asked; resolve again',
-        'resolve-ignored',
+        'chain-replaced',
+        report.restored.length > 0
+          ? message('chain-replaced-restored', { ...params, restored: report.restored.length })
+          : message('chain-replaced', params),
       );
-    } else if (winner && winner.chain.blocks.length > ourBefore) {
-      for (const o of outcomes) {
-        if (o.peer === winner.peer) o.outcome = 'adopted';
-        else if (o.outcome === 'shorter-or-equal' && (o.blocks ?? 0) > ourBefore) {
-          o.reason = `valid, but ${winner.peer} had a longer chain`;
-        }
-      }
-      await this.adopt(winner.peer, winner.chain, builder);
     } else {
-      for (const o of outcomes) {
-        if (o.outcome === 'shorter-or-equal')
-          o.reason ??= `${o.blocks} blocks is not more than our ${ourBefore}`;
+      this.record('chain-kept', message('chain-kept', { blocks: report.ourLengthAfter }));
+    }
+    return report;
+  }
+
+  /** Moves a pending pool saved by an older version (in node.json) into the chain log, once. */
+  private async migrateLegacyPending(legacy: { texts: string[]; tip: string | null } | null): Promise<void> {
+    if (legacy === null) return;
+    const chain = this.ledger.chain;
+    // Saved against the block before our tip: that block already took what it holds.
+    const minedSince = legacy.tip !== null && chain.length > 1 && chain[chain.length - 2]!.hash === legacy.tip;
+    const held = new Map<string, number>();
+    for (const text of minedSince ? transactionTexts(this.ledger.tip) : []) held.set(text, (held.get(text) ?? 0) + 1);
+    for (const text of legacy.texts) {
+      const left = held.get(text) ?? 0;
+      if (left > 0) {
+        held.set(text, left - 1);
+        continue;
       }
-      this.record('chain-kept', `Our chain (${ourBefore} blocks) is authoritative`, 'chain-kept', {
-        blocks: ourBefore,
-      });
+      await this.ledger.addTransaction({ id: newTransactionId(), text });
     }
-    this.events.emit('peers-changed', this.peers());
-    return builder.report;
+    this.deps.storage.state.clearLegacyPending();
   }
 
-  private async adopt(
-    peer: string,
-    { blocks, hashes: newHashes, encoded }: Extract<FetchedChain, { ok: true }>,
-    builder: ReportBuilder,
-  ): Promise<void> {
-    const oldChain = this.blocks;
-    const common = commonPrefixLength(oldChain, blocks);
-    const { pending, restored, dropped } = reconcilePending(oldChain, blocks, this.pool);
-    this.blocks = blocks;
-    this.hashes = newHashes;
-    this.encoded = encoded;
-    this.chainJsonCache = null;
-    this.pool = pending;
-    this.searchAbort?.abort(TIP_CHANGED);
-    // The chain reaches the disk before the pool tagged with its tip does.
-    const saved = this.persistWhole().then(() => this.savePool());
-    builder.replaced(
-      peer,
-      blocks.length,
-      common < oldChain.length ? common + 1 : null,
-      oldChain.slice(common),
-      restored,
-      dropped,
-    );
-    this.record(
-      'chain-replaced',
-      `Chain replaced by ${peer}'s: ${blocks.length} blocks beat our ${oldChain.length}` +
-        (restored.length ? `; ${restored.length} transactions back in the pending pool` : ''),
-      restored.length ? 'chain-replaced-restored' : 'chain-replaced',
-      {
-        peer,
-        blocks: blocks.length,
-        ours: oldChain.length,
-        ...(restored.length ? { restored: restored.length } : {}),
-      },
-    );
-    this.events.emit('chain-changed', { height: blocks.length, reason: 'replaced' });
-    this.events.emit('pending-changed', { count: this.pool.length });
-    await saved;
-  }
-
-  private async probePeer(address: string): Promise<void> {
-    const info = this.peerMap.get(address);
-    if (!info) return;
-    const timeoutMs = this.deps.peerTimeoutMs;
-    const answer = await getFromPeer(address, '/blockparty/info', { timeoutMs, maxBytes: 64 * 1024 });
-    const now = Date.now();
-    if (!answer.ok) {
-      Object.assign(info, { online: false, latencyMs: null, lastError: answer.reason });
-      return;
-    }
-    Object.assign(info, { online: true, latencyMs: answer.ms, lastSeen: now, lastError: null });
-    if (answer.status === 200) {
-      try {
-        const body = JSON.parse(answer.body) as { profile?: unknown; length?: unknown };
-        info.kind = 'blockparty';
-        info.profile = body.profile === 'dvf' || body.profile === 'article' ? body.profile : null;
-        info.height = typeof body.length === 'number' ? body.length : null;
-        return;
-      } catch {
-        info.lastError = 'its info route answered something that is not JSON';
-      }
-    }
-    // A tutorial node answers 404 to our routes: count its blocks instead.
-    info.kind = 'tutorial';
-    info.profile = null;
-    const chain = await fetchPeerChain(address, this.rules(), {
-      timeoutMs,
-      maxBytes: this.deps.peerMaxBytes,
-      checker: this.checker,
-    });
-    info.height = chain.ok ? chain.blocks.length : chain.blocks;
-    if (!chain.ok) info.lastError = chain.reason;
-  }
-
-  private peersChanged(): void {
-    this.deps.repo.savePeers([...this.peerMap.keys()]);
-    this.events.emit('peers-changed', this.peers());
-  }
-
-  private record(
-    kind: ActivityEntry['kind'],
-    message: string,
-    code: ActivityCode,
-    params: ActivityParams = {},
-  ): void {
-    const entry = this.log.add(kind, message, code, params);
-    this.events.emit('activity', entry);
+  private record(kind: ActivityKind, what: Message): void {
+    this.events.emit('activity', this.activityLog.add(kind, what));
   }
 }
 
-/** Collects what a resolve did into the report the API returns. */
-class ReportBuilder {
-  readonly report: ResolveReport;
-
-  constructor(ours: number, peers: PeerOutcome[]) {
-    this.report = {
-      replaced: false,
-      winner: null,
-      ourLengthBefore: ours,
-      ourLengthAfter: ours,
-      replacedFrom: null,
-      discarded: [],
-      restored: [],
-      dropped: [],
-      peers,
-    };
-  }
-
-  replaced(
-    winner: string,
-    length: number,
-    from: number | null,
-    discarded: Block[],
-    restored: Transaction[],
-    dropped: Transaction[],
-  ): void {
-    Object.assign(this.report, {
-      replaced: true,
-      winner,
-      ourLengthAfter: length,
-      replacedFrom: from,
-      discarded,
-      restored,
-      dropped,
-    });
-  }
+function describeTx(tx: { sender?: PyValue; recipient?: PyValue; amount?: PyValue }): string {
+  return `${String(tx.sender)} → ${String(tx.recipient)} (${dumpsPy(tx.amount ?? null)})`;
 }
 
-function emptyPeer(address: string): PeerInfo {
-  return {
-    address,
-    online: null,
-    latencyMs: null,
-    height: null,
-    kind: null,
-    profile: null,
-    lastSeen: null,
-    lastError: null,
-  };
-}
-
-function describeTx(tx: Transaction): string {
-  return `${String(tx['sender'])} → ${String(tx['recipient'])} (${dumpsPy(tx['amount'] ?? null)})`;
-}
-
-/** The profile a chain follows, told by its genesis `previous_hash` (integer 1 or string "1"). */
-function profileOfGenesis(genesis: Block): ProfileName {
-  return typeof genesis.previous_hash === 'string' ? 'dvf' : 'article';
-}
-
-/**
- * Checks a chain read from our own disk: the profile's genesis, the indexes and every link. Proofs are
- * not re-checked, since a chain mined before a difficulty change is still ours. Keeps the sound prefix.
- */
-function checkSavedChain(
-  chain: Block[],
-  profile: ProfileName,
-  warn: (message: string) => void,
-): { blocks: Block[]; hashes?: string[] } {
-  const checked = validateChain(chain.map(blockToPy), { profile, difficulty: 0 });
-  if (checked.ok) return { blocks: chain, hashes: checked.hashes };
-  const keep = Math.max(1, (checked.blockIndex ?? 1) - 1);
-  if (keep >= chain.length || checked.blockIndex === 1) {
-    warn(`The saved chain does not follow the ${profile} profile (${checked.reason}); it was kept as it is.`);
-    return { blocks: chain };
-  }
-  warn(`The saved chain is broken at ${checked.reason}; kept its first ${keep} blocks.`);
-  return { blocks: chain.slice(0, keep) };
+function reasonOf(error: Error): Message {
+  return error instanceof NodeError ? error.detail : message('internal', { error: error.message });
 }

@@ -2,8 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { workerSource } from '../util/worker-source.ts';
 import { checkChainText, type ChainCheckRequest, type ChainCheckResult } from './check-chain.ts';
 
-/** Below this size a chain is checked inline: a worker round trip would cost more than it saves. */
-const INLINE_BYTES = 256 * 1024;
+/** Below this size a chain is checked inline (a few ms): a worker round trip would cost more. */
+export const INLINE_BYTES = 64 * 1024;
 
 /** Checks peers' chains, the large ones on a worker thread so the node keeps answering meanwhile. */
 export interface ChainChecker {
@@ -12,7 +12,8 @@ export interface ChainChecker {
 }
 
 /** A checker with one lazily started worker, restarted if it dies. */
-export function createChainChecker(): ChainChecker {
+export function createChainChecker(options: { inlineBytes?: number } = {}): ChainChecker {
+  const inlineBytes = options.inlineBytes ?? INLINE_BYTES;
   let worker: Worker | null = null;
   let nextId = 1;
   const waiting = new Map<number, { resolve: (r: ChainCheckResult) => void; reject: (e: Error) => void }>();
@@ -43,7 +44,7 @@ export function createChainChecker(): ChainChecker {
 
   return {
     async check(request) {
-      if (request.text.length < INLINE_BYTES) return checkChainText(request);
+      if (request.text.length < inlineBytes) return checkChainText(request);
       const id = nextId++;
       const w = ensure();
       return new Promise((resolve, reject) => {

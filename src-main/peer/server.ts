@@ -1,8 +1,11 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import type { PyValue } from '../chain/types.ts';
 import { dumpsPy, parsePyJson } from '../chain/json.ts';
-import { NodeError, type NodeApi, type PeerOutcome } from '../node/types.ts';
-import { isLoopbackRemote } from './address.ts';
+import type { NodeApi, PeerOutcome } from '../node/types.ts';
+import { isLoopbackRemote } from '../shared/address.ts';
+import { NodeError, isNodeError, statusOf, type ErrorCode } from '../shared/errors.ts';
+import { message, renderMessage, type Message } from '../shared/messages.ts';
 
 /** What the peer server needs from the node. */
 export interface PeerServerDeps {
@@ -11,24 +14,12 @@ export interface PeerServerDeps {
   bodyLimit?: number;
   /** Blockparty version announced on the info route. */
   version?: string;
-  logger?: boolean;
+  /** Where the server's own failures are logged (the node's log file); none by default. */
+  logger?: FastifyBaseLogger;
 }
 
-const TRANSACTION_SCHEMA = {
-  type: 'object',
-  required: ['sender', 'recipient', 'amount'],
-  properties: {
-    sender: { type: 'string', minLength: 1 },
-    recipient: { type: 'string', minLength: 1 },
-  },
-} as const;
-
-const REGISTER_SCHEMA = {
-  type: 'object',
-  required: ['nodes'],
-  // Items are not typed here: a list with some valid addresses registers those (protocol.md §4).
-  properties: { nodes: { type: 'array' } },
-} as const;
+/** The largest request body the peer API reads. */
+export const PEER_BODY_LIMIT = 1024 * 1024;
 
 /**
  * Builds the Fastify peer server (without listening): the tutorial's five routes, exactly as in
@@ -37,14 +28,15 @@ const REGISTER_SCHEMA = {
  */
 export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
   const { node } = deps;
-  const bodyLimit = deps.bodyLimit ?? 1024 * 1024;
+  const bodyLimit = deps.bodyLimit ?? PEER_BODY_LIMIT;
   const app = Fastify({
-    logger: deps.logger ?? false,
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
     bodyLimit,
     // A peer that sends its request byte by byte is cut off instead of holding a socket forever.
     requestTimeout: 10_000,
-    ajv: { customOptions: { coerceTypes: false } },
-    schemaErrorFormatter: (errors) => new Error(errors.map(describeSchemaError).join('; ')),
+    // Keep-alive connections of curl, requests and tutorial nodes are reused, but not forever.
+    keepAliveTimeout: 10_000,
   });
 
   // The tutorial's clients often POST without a JSON content type: parse every body as JSON, with the
@@ -56,76 +48,57 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     try {
       done(null, parsePyJson(text));
     } catch (error) {
-      const err = new Error(`The body is not valid JSON: ${(error as Error).message}`) as FastifyError;
-      err.statusCode = 400;
-      err.code = 'invalid-json';
-      done(err, undefined);
+      done(new NodeError('invalid-json', message('invalid-json', { error: (error as Error).message })), undefined);
     }
   });
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
-    const thrown: unknown = error;
-    if (thrown instanceof NodeError)
-      return sendError(reply, statusOf(thrown.code), thrown.code, thrown.message, thrown.field);
-    if (error.validation) {
-      return sendError(reply, 400, 'invalid-body', `${error.message}.`);
-    }
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isNodeError(error)) return sendError(reply, error.code, error.detail, error.field);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(reply, 413, 'body-too-large', `The body is larger than ${bodyLimit} bytes.`);
+      return sendError(reply, 'body-too-large', message('body-too-large', { max: bodyLimit }));
     }
-    const status =
-      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) {
-      app.log.error(error);
-      return sendError(reply, 500, 'internal', `The node failed unexpectedly: ${error.message}`);
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own 4xx (a malformed request line, an unsupported media type…).
+      return reply.code(error.statusCode).type('application/json').send(JSON.stringify({ error: 'bad-request', message: error.message }));
     }
-    return sendError(
-      reply,
-      status,
-      error.code && !error.code.startsWith('FST_') ? error.code : 'bad-request',
-      error.message,
-    );
+    request.log.error({ err: error }, 'peer API request failed');
+    return sendError(reply, 'internal', message('internal', { error: error.message }));
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'not-found', `There is no route ${request.method} ${request.url} on this node.`),
+    sendError(reply, 'not-found', message('not-found-route', { method: request.method, path: request.url.split('?')[0]!.slice(0, 200) })),
   );
 
   app.get('/mine', async (request, reply) => {
     if (!isLoopbackRemote(request.socket.remoteAddress) && !node.settings().allowRemoteMine) {
-      return sendError(
-        reply,
-        403,
-        'remote-mining-disabled',
-        'Mining from another machine is turned off on this node: press Mine on the node itself, or ask its owner to allow remote /mine in Settings.',
-      );
+      return sendError(reply, 'remote-mining-disabled', message('remote-mining-disabled'));
     }
     const { block } = await node.mine();
+    const b = block.decode();
     return sendPy(reply, 200, {
       message: 'New Block Forged',
-      index: block.index,
-      transactions: block.transactions,
-      proof: block.proof,
-      previous_hash: block.previous_hash,
+      index: b.index,
+      transactions: b.transactions,
+      proof: b.proof,
+      previous_hash: b.previous_hash,
     });
   });
 
-  app.post('/transactions/new', { schema: { body: TRANSACTION_SCHEMA } }, async (request, reply) => {
-    const { index } = node.submitTransaction(request.body);
+  app.post('/transactions/new', async (request, reply) => {
+    const { index } = await node.submitTransaction(request.body);
     return sendPy(reply, 201, { message: `Transaction will be added to Block ${index}` });
   });
 
-  app.get('/chain', async (_request, reply) =>
-    reply.code(200).type('application/json').send(node.chainJson()),
-  );
+  app.get('/chain', async (_request, reply) => reply.code(200).type('application/json').send(node.chainJson()));
 
-  app.post('/nodes/register', { schema: { body: REGISTER_SCHEMA } }, async (request, reply) => {
-    const { nodes } = request.body as { nodes: unknown };
+  app.post('/nodes/register', async (request, reply) => {
+    const body = request.body;
+    const nodes = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)['nodes'] : undefined;
     const result = node.registerPeers(nodes);
     return sendPy(reply, 201, {
       message: 'New nodes have been added',
       total_nodes: result.peers,
       added: result.added,
-      rejected: result.rejected.map((r) => ({ address: r.input, reason: r.reason })),
+      rejected: result.rejected.map((r) => ({ address: r.input, reason: renderMessage(r.reason) })),
     });
   });
 
@@ -136,7 +109,7 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     const rest: { [key: string]: PyValue } = { peers: report.peers.map(outcomeToPy) };
     if (report.replaced) {
       rest['replaced_from'] = report.replacedFrom === null ? null : BigInt(report.replacedFrom);
-      rest['restored_transactions'] = report.restored;
+      rest['restored_transactions'] = report.restored.map((tx) => parsePyJson(tx.text));
     }
     const tail = dumpsPy(rest).slice(1);
     const body = report.replaced
@@ -149,38 +122,18 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     const status = node.status();
     return reply.code(200).send({
       blockparty: deps.version ?? '0.1.0',
+      id: status.nodeId,
       node_id: status.nodeId,
       name: status.name,
       profile: status.profile,
       difficulty: status.difficulty,
       length: status.height,
       last_hash: status.lastHash,
+      genesis_hash: status.genesisHash,
     });
   });
 
   return app;
-}
-
-/** Words for one JSON-schema failure, naming the field and what it should be. */
-function describeSchemaError(error: {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-}): string {
-  const field = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const kinds: Record<string, string> = { array: 'a list', object: 'a JSON object', string: 'a string' };
-  switch (error.keyword) {
-    case 'required':
-      return `"${String(error.params['missingProperty'])}" is missing`;
-    case 'type': {
-      const kind = kinds[String(error.params['type'])] ?? String(error.params['type']);
-      return field ? `"${field}" must be ${kind}` : `the body must be ${kind}`;
-    }
-    case 'minLength':
-      return `"${field}" must not be empty`;
-    default:
-      return `"${field || 'body'}" is not valid (${error.keyword})`;
-  }
 }
 
 /** The `[...]` list inside the node's `{"chain": [...], "length": N}` text. */
@@ -193,8 +146,8 @@ function outcomeToPy(o: PeerOutcome): PyValue {
     peer: o.peer,
     outcome: o.outcome,
     blocks: o.blocks === null ? null : BigInt(o.blocks),
-    reason: o.reason,
-    ms: BigInt(o.ms),
+    reason: o.reason === null ? null : renderMessage(o.reason),
+    ms: o.ms === null ? null : BigInt(o.ms),
   };
 }
 
@@ -202,27 +155,9 @@ function sendPy(reply: FastifyReply, status: number, body: { [key: string]: PyVa
   return reply.code(status).type('application/json').send(dumpsPy(body));
 }
 
-function sendError(
-  reply: FastifyReply,
-  status: number,
-  code: string,
-  message: string,
-  field?: string,
-): FastifyReply {
-  return reply
-    .code(status)
-    .type('application/json')
-    .send(JSON.stringify(field ? { error: code, message, field } : { error: code, message }));
-}
-
-function statusOf(code: string): number {
-  switch (code) {
-    case 'not-found':
-      return 404;
-    case 'mining-cancelled':
-    case 'node-closed':
-      return 409;
-    default:
-      return 400;
-  }
+/** A failure as the peer API answers it: the code's status and `{"error", "message"}`. */
+export function sendError(reply: FastifyReply, code: ErrorCode, detail: Message, field?: string): FastifyReply {
+  const body: Record<string, string> = { error: code, message: renderMessage(detail) };
+  if (field !== undefined) body['field'] = field;
+  return reply.code(statusOf(code)).type('application/json').send(JSON.stringify(body));
 }

@@ -7,70 +7,56 @@
  * proofs and amounts are display strings in Python's form (`"1"` vs `"1.0"`), because the difference
  * changes a block's hash (protocol.md §3).
  */
+import type { ApiError } from './errors.ts';
+import type { Message, MessageParam } from './messages.ts';
 import type { Settings } from './settings.ts';
 
 // ───────────────────────────── results and errors ─────────────────────────────
 
-/** Expected failures, each with a message a person can act on. */
-export const ERROR_CODES = [
-  /** The payload was missing, of the wrong type or out of range (see `field`). */
-  'invalid-request',
-  'invalid-transaction',
-  'invalid-address',
-  'invalid-settings',
-  /** No block at that index, or no peer with that address. */
-  'not-found',
-  /** Mining was stopped before a proof was found. */
-  'mining-cancelled',
-  /** HTTP only: no or wrong token. */
-  'unauthorized',
-  /** HTTP: bad Host/Origin; IPC: the sender is not our window. */
-  'forbidden',
-  /** A node failure the dashboard has no better words for (the message says what happened). */
-  'node-error',
-  /** A bug: logged in main, shown as such. */
-  'internal',
-] as const;
-
-/** One of ERROR_CODES. */
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/** An expected failure as it crosses IPC or HTTP. */
-export interface ApiError {
-  code: ErrorCode;
-  message: string;
-  /** The input field at fault, for forms. */
-  field?: string;
-}
+export { ERROR_CODES, ERROR_STATUS, type ApiError, type ErrorCode } from './errors.ts';
+export type { Message, MessageCode, MessageParam } from './messages.ts';
 
 /** What every operation resolves to; transports never reject for expected failures. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
-// ───────────────────────────────────── DTOs ─────────────────────────────────────
+// ───────────────────── shapes the node and its dashboard share ─────────────────────
 
 /** The rule profiles of protocol.md §1. */
 export type ProfileName = Settings['profile'];
 
 /** A proof search's progress (at most 4 reports a second). */
-export interface MiningProgressDto {
+export interface MiningProgress {
+  /** Candidates tried so far in this search. */
   tried: number;
+  /** Candidates per second over the recent past. */
   hashRate: number;
   elapsedMs: number;
+  /** Expected total time to find a proof at this difficulty and hash rate (16^difficulty / rate). */
   expectedMs: number;
   workers: number;
 }
 
-/** Whether and how the node is mining. */
-export interface MiningStateDto {
+/**
+ * Whether and how the node is mining. Under auto-mine `active` stays true from one block to the next
+ * (it is a state of the node, not a flicker of single searches).
+ */
+export interface MiningState {
+  /** A search runs, or auto-mine is on and the next one is about to start. */
   active: boolean;
-  /** Index of the block being mined, when active. */
+  /** Auto-mine is on: the node mines block after block. */
+  auto: boolean;
+  /** Index of the block being mined, when a search runs. */
   targetIndex: number | null;
-  progress: MiningProgressDto | null;
+  progress: MiningProgress | null;
+  /** The hash rate over the last seconds of searching (kept between blocks); 0 when idle. */
+  hashRate: number;
+  /** Blocks this node mined over the last minute. */
+  blocksPerMinute: number;
   workers: number;
 }
 
 /** The status strip: who we are, where we listen, chain height, mining. */
-export interface StatusDto {
+export interface NodeStatus {
   nodeId: string;
   name: string;
   profile: ProfileName;
@@ -79,17 +65,53 @@ export interface StatusDto {
   tutorialCompatible: boolean;
   height: number;
   lastHash: string;
+  /** The hash of our genesis block: it names the network this node belongs to. */
+  genesisHash: string;
   pendingCount: number;
   /** The peer port actually in use (the next free one when settings.port was taken). */
   port: number;
-  /** `http://host:port` URLs others can use to reach this node. */
+  /** The port asked for when another had to be taken, else null. */
+  portAsked: number | null;
+  /** `http://host:port` URLs others on the LAN can use to reach this node (never loopback). */
   addresses: string[];
   dataDir: string;
-  mining: MiningStateDto;
+  mining: MiningState;
+  /** What the node found wrong with its files at start (kept until restart). */
+  storageNotices: Message[];
+}
+
+/** How this node learned of a peer. */
+export type PeerSource = 'manual' | 'inbound' | 'discovered' | 'exchanged';
+
+/** One peer as the node knows it. */
+export interface PeerInfo {
+  /** `host:port` */
+  address: string;
+  source: PeerSource;
+  /** online: it answered lately; offline: it stopped answering; unknown: not asked yet. */
+  status: 'online' | 'offline' | 'unknown';
+  /** blockparty: answers our info route; tutorial: speaks only the five routes. */
+  kind: 'blockparty' | 'tutorial' | null;
+  /** Its node id and name, when it told us (Blockparty nodes). */
+  id: string | null;
+  name: string | null;
+  latencyMs: number | null;
+  /** Blocks it had when last asked. */
+  height: number | null;
+  profile: ProfileName | null;
+  difficulty: number | null;
+  /** Epoch milliseconds of its last answer. */
+  lastSeen: number | null;
+  /** Why it cannot share our network (other genesis, profile or difficulty); null when it can. */
+  incompatible: Message | null;
+  /** Why the last contact failed; null when it answered. */
+  lastError: Message | null;
 }
 
 /** A transaction for display. Peers' chains may hold anything, so each field is shown as found. */
 export interface TransactionDto {
+  /** The envelope id while pending; null inside a block. */
+  id: string | null;
   /** The string itself, Python's JSON of a non-string value, or null when missing. */
   sender: string | null;
   recipient: string | null;
@@ -168,28 +190,22 @@ export interface MineResultDto {
   tried: number;
 }
 
-/** One peer as the node knows it. */
-export interface PeerDto {
-  /** `host:port` */
-  address: string;
-  online: boolean | null;
-  latencyMs: number | null;
-  height: number | null;
-  kind: 'blockparty' | 'tutorial' | null;
-  profile: ProfileName | null;
-  /** Epoch milliseconds. */
-  lastSeen: number | null;
-  lastError: string | null;
+/** An address that was refused, and why. */
+export interface RefusedAddress {
+  input: string;
+  reason: Message;
 }
 
 /** What adding peers did: some addresses may be refused while others are added. */
 export interface AddPeersResult {
   /** Every peer now known, as they answered the check that follows an add. */
-  peers: PeerDto[];
+  peers: PeerInfo[];
   /** Addresses newly added, as `host:port`. */
   added: string[];
-  /** Inputs refused, each with the reason in words. */
-  rejected: { input: string; reason: string }[];
+  /** Addresses given that were already peers (as `host:port`). */
+  known: string[];
+  /** Inputs refused, each with the reason. */
+  rejected: RefusedAddress[];
   /** For each address in `added`: whether it answered when asked right after being added. */
   reachable: Record<string, boolean>;
 }
@@ -197,6 +213,8 @@ export interface AddPeersResult {
 /** One address's totals over the whole chain. */
 export interface BalanceRowDto {
   address: string;
+  /** The name of the node whose id this is, when the node knows it (itself or a peer). */
+  name: string | null;
   /**
    * Amounts in Python's form: an exact int sum (`"12"`) while every amount of this address was an
    * int, else a float sum (`"12.5"`, `"12.0"`) as Python's `int + float` would give.
@@ -226,78 +244,42 @@ export interface BalancesDto {
 }
 
 /** How one peer's chain fared in a resolve. */
-export interface PeerOutcomeDto {
+export type PeerOutcomeKind =
+  'adopted' | 'not-longer' | 'invalid' | 'unreachable' | 'timeout' | 'too-large' | 'not-a-node' | 'busy';
+
+/** How one peer's chain fared in a resolve. */
+export interface PeerOutcome {
   peer: string;
-  outcome:
-    'adopted' | 'shorter-or-equal' | 'invalid' | 'unreachable' | 'timeout' | 'too-large' | 'bad-response';
+  /** The peer's name, when it is a Blockparty node that told us. */
+  name: string | null;
+  outcome: PeerOutcomeKind;
+  /** Blocks counted in the peer's chain (not the `length` it claims), when it answered as a node. */
   blocks: number | null;
-  reason: string | null;
-  ms: number;
+  reason: Message | null;
+  /** How long it took, for peers that answered as a node. */
+  ms: number | null;
 }
 
 /** What a resolve did: which chain won and why, what was replaced, which transactions came back. */
 export interface ResolveReportDto {
   replaced: boolean;
   winner: string | null;
+  winnerName: string | null;
   ourLengthBefore: number;
   ourLengthAfter: number;
   /** First index of ours that was replaced, null when kept. */
   replacedFrom: number | null;
+  /** The winning chain starts from another genesis block (each node makes its own at first start). */
+  otherGenesis: boolean;
   discarded: BlockSummary[];
   restored: TransactionDto[];
   dropped: TransactionDto[];
-  peers: PeerOutcomeDto[];
+  peers: PeerOutcome[];
 }
 
 /**
- * What an activity line says, one code per distinct message the node records. The dashboard words
- * `activity.messages.<code>` with the entry's `params`; `message` is the English fallback.
+ * Every sort of thing an activity line reports, in the order the dashboard's filter offers them.
  */
-export const ACTIVITY_CODES = [
-  /** A failure of the node's surroundings (server, disk) or of the saved chain; `{ message }`. */
-  'error',
-  /** The store noticed something while reading the data folder; `{ message }`. */
-  'storage-warning',
-  /** `{ blocks, pending }` */
-  'node-started',
-  /** `{ reason }` */
-  'transaction-refused',
-  /** `{ dir, error }` */
-  'transaction-save-failed',
-  /** `{ tx, index }` */
-  'transaction-queued',
-  /** `{ peer }` */
-  'peer-added',
-  /** `{ input, reason }` */
-  'address-refused',
-  /** `{ peer }` */
-  'peer-removed',
-  /** `{ profile }` */
-  'profile-changed',
-  /** `{ difficulty }` */
-  'difficulty-changed',
-  'chain-reset',
-  /** `{ error }` */
-  'auto-mine-stopped',
-  /** `{ index, proof, seconds }` (proof and seconds as display strings) */
-  'mined',
-  /** A mined block the disk refused; `{ dir, error }` */
-  'chain-save-failed',
-  /** A replaced or reset chain the disk refused (rewritten at the next save); `{ dir, error }` */
-  'chain-rewrite-failed',
-  /** `{ peer, reason }` */
-  'peer-failed',
-  /** The rules changed while peers were asked. */
-  'resolve-ignored',
-  /** `{ blocks }` */
-  'chain-kept',
-  /** `{ peer, blocks, ours }` */
-  'chain-replaced',
-  /** `{ peer, blocks, ours, restored }` */
-  'chain-replaced-restored',
-] as const;
-
-/** Every sort of thing an activity line reports, in the order the dashboard's filter offers them. */
 export const ACTIVITY_KINDS = [
   'mined',
   'chain-replaced',
@@ -314,27 +296,27 @@ export const ACTIVITY_KINDS = [
 /** One of {@link ACTIVITY_KINDS}. */
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
-/** One of {@link ACTIVITY_CODES}. */
-export type ActivityCode = (typeof ACTIVITY_CODES)[number];
-
-/** The values an activity message is worded with: counts are numbers, the rest display strings. */
-export type ActivityParams = Record<string, string | number>;
-
 /** One line of the node's bounded activity log. */
-export interface ActivityDto {
+export interface ActivityEntry {
   id: number;
   /** Epoch milliseconds. */
   time: number;
   kind: ActivityKind;
   /** English text, shown when the dashboard has no words for `code`. */
   message: string;
-  /** Absent from nodes that predate it; may be a code this dashboard does not know. */
-  code?: string;
-  params?: ActivityParams;
+  /** What the line says (a message code); may be a code this dashboard does not know. */
+  code: string;
+  params: Record<string, MessageParam>;
 }
 
 /** The node's settings (see settings.ts). */
 export type SettingsDto = Settings;
+
+/** How the chain changed: a block mined here or received from a peer, another chain adopted, a reset. */
+export interface ChainChange {
+  height: number;
+  reason: 'mined' | 'received' | 'replaced' | 'reset';
+}
 
 // ────────────────────────────────── the API ──────────────────────────────────
 
@@ -344,7 +326,7 @@ export type SettingsDto = Settings;
  * the JSON body).
  */
 export interface DashboardApi {
-  status(): Promise<Result<StatusDto>>;
+  status(): Promise<Result<NodeStatus>>;
   chainPage(query?: ChainPageQuery): Promise<Result<ChainPage>>;
   /** `not-found` when there is no block at that index. */
   block(query: { index: number }): Promise<Result<BlockDetail>>;
@@ -357,22 +339,22 @@ export interface DashboardApi {
   /** Resolves when the block is forged (or `mining-cancelled` when stopped); progress comes as events. */
   mine(): Promise<Result<MineResultDto>>;
   stopMining(): Promise<Result<null>>;
-  peers(): Promise<Result<PeerDto[]>>;
+  peers(): Promise<Result<PeerInfo[]>>;
   /**
    * Accepts `http://host:port` or `host:port`; `invalid-address` when none is valid. When some were
    * added, asks the peers before answering, so `reachable` says which of the new ones answered.
    */
   addPeers(input: { addresses: string[] }): Promise<Result<AddPeersResult>>;
-  removePeer(input: { address: string }): Promise<Result<PeerDto[]>>;
+  removePeer(input: { address: string }): Promise<Result<PeerInfo[]>>;
   /** Pings every peer for its height and latency. */
-  refreshPeers(): Promise<Result<PeerDto[]>>;
+  refreshPeers(): Promise<Result<PeerInfo[]>>;
   /** Consensus: adopt the longest valid chain among peers. */
   resolve(): Promise<Result<ResolveReportDto>>;
   settings(): Promise<Result<SettingsDto>>;
   updateSettings(patch: Partial<SettingsDto>): Promise<Result<SettingsDto>>;
   /** A fresh genesis; pending transactions cleared. */
   resetChain(): Promise<Result<null>>;
-  activity(): Promise<Result<ActivityDto[]>>;
+  activity(): Promise<Result<ActivityEntry[]>>;
 }
 
 /** The names of the operations. */
@@ -390,14 +372,14 @@ export type OperationValue<K extends OperationName> =
 /** What main pushes to the dashboard. Subscribe first, then fetch the snapshot. */
 export interface DashboardEvents {
   /** The whole status, coalesced (at most a few times a second). */
-  status: StatusDto;
+  status: NodeStatus;
   /** The chain grew, was replaced or reset. */
-  chain: { height: number; reason: 'mined' | 'replaced' | 'reset' };
+  chain: ChainChange;
   pending: { count: number };
   /** Mining started/stopped, or progress while it runs. */
-  mining: MiningStateDto;
-  peers: PeerDto[];
-  activity: ActivityDto;
+  mining: MiningState;
+  peers: PeerInfo[];
+  activity: ActivityEntry;
   settings: SettingsDto;
 }
 
@@ -466,7 +448,7 @@ export const WINDOW_API_METHODS: readonly string[] = [...OPERATION_NAMES, ...EVE
  *
  * - Operation `x`: `POST /api/x`, JSON body = the operation's input (`{}` or none when it takes none).
  *   The response body is always the Result JSON: 200 with `{ok: true, value}`, or 4xx/5xx with
- *   `{ok: false, error}` (see HTTP_STATUS_OF_ERROR).
+ *   `{ok: false, error}` (the status of the error's code, see errors.ts).
  * - Events: `GET /api/events?token=…` as server-sent events; `event:` is an EVENT_NAMES entry and
  *   `data:` its JSON payload.
  * - Token: `Authorization: Bearer <token>` header, or `?token=<token>` (EventSource cannot set
@@ -486,17 +468,3 @@ export const CONTROL_EVENTS_PATH = `${CONTROL_API_PREFIX}/events`;
 
 /** The query parameter that carries the token (URLs, EventSource). */
 export const CONTROL_TOKEN_PARAM = 'token';
-
-/** HTTP status of each error code on the control API. */
-export const HTTP_STATUS_OF_ERROR: Readonly<Record<ErrorCode, number>> = {
-  'invalid-request': 400,
-  'invalid-transaction': 400,
-  'invalid-address': 400,
-  'invalid-settings': 400,
-  'not-found': 404,
-  'mining-cancelled': 409,
-  unauthorized: 401,
-  forbidden: 403,
-  'node-error': 500,
-  internal: 500,
-};

@@ -1,22 +1,19 @@
-import { join } from 'node:path';
 import Conf from 'conf';
-import { chainCodec } from './codec.ts';
-import { openKeyValueFile, parseConfigObject } from './open-kv.ts';
-import { CONFIG_NAME, createRepository } from './repository.ts';
-import type { NodeRepository } from './types.ts';
+import { openNodeStorage } from './storage.ts';
+import { parseConfigObject } from './state-store.ts';
+import type { NodeStorage } from '../node/ports.ts';
 
-/** The headless node's repository: `node.json` (conf) and `chain.log` inside `dir`. */
-export function openConfRepository(dir: string): NodeRepository {
-  const { store, warnings } = openKeyValueFile(
-    join(dir, `${CONFIG_NAME}.json`),
+/** The headless node's storage: `node.json` (conf) and `chain.log` inside `dir`. */
+export function openConfStorage(dir: string): NodeStorage {
+  return openNodeStorage(
+    dir,
     () =>
       new Conf<Record<string, unknown>>({
         cwd: dir,
-        configName: CONFIG_NAME,
+        configName: 'node',
         // Peer addresses and keys are data, not paths into nested objects.
         accessPropertiesByDotNotation: false,
         deserialize: parseConfigObject,
       }),
   );
-  return createRepository(store, dir, chainCodec, warnings);
 }

@@ -1,25 +1,22 @@
-import { join } from 'node:path';
 import { app } from 'electron';
 import ElectronStore from 'electron-store';
-import { chainCodec } from './codec.ts';
-import { openKeyValueFile, parseConfigObject } from './open-kv.ts';
-import { CONFIG_NAME, createRepository } from './repository.ts';
-import type { NodeRepository } from './types.ts';
+import { openNodeStorage } from './storage.ts';
+import { parseConfigObject } from './state-store.ts';
+import type { NodeStorage } from '../node/ports.ts';
 
 /**
- * The desktop app's repository: `node.json` (electron-store) and `chain.log` inside `dir`, by
- * default Electron's userData folder. Same files as the headless node, so either can open them.
+ * The desktop app's storage: `node.json` (electron-store) and `chain.log` inside `dir`, by default
+ * Electron's userData folder. Same files as the headless node, so either can open them.
  */
-export function openElectronStoreRepository(dir: string = app.getPath('userData')): NodeRepository {
-  const { store, warnings } = openKeyValueFile(
-    join(dir, `${CONFIG_NAME}.json`),
+export function openElectronStoreStorage(dir: string = app.getPath('userData')): NodeStorage {
+  return openNodeStorage(
+    dir,
     () =>
       new ElectronStore<Record<string, unknown>>({
         cwd: dir,
-        name: CONFIG_NAME,
+        name: 'node',
         accessPropertiesByDotNotation: false,
         deserialize: parseConfigObject,
       }),
   );
-  return createRepository(store, dir, chainCodec, warnings);
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dumpsPy, parsePyJson } from '../../src-main/chain/json.ts';
-import { newNodeId, parseNewTransaction, rewardTransaction } from '../../src-main/chain/transaction.ts';
+import { newNodeId, newTransactionId, parseNewTransaction, rewardTransaction } from '../../src-main/chain/transaction.ts';
+import { renderMessage } from '../../src-main/shared/messages.ts';
+import { PARTY_MAX } from '../../src-main/shared/transaction.ts';
 
 describe('parseNewTransaction', () => {
   it('accepts a valid body and keeps only the three keys, the amount kind included', () => {
@@ -10,6 +12,7 @@ describe('parseNewTransaction', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(dumpsPy(result.tx)).toBe('{"amount": 1.0, "recipient": "b", "sender": "a"}');
+    expect(result.text).toBe(dumpsPy(result.tx));
     const big = parseNewTransaction(
       parsePyJson('{"sender": "a", "recipient": "b", "amount": 123456789012345678901}'),
     );
@@ -30,12 +33,14 @@ describe('parseNewTransaction', () => {
     ['{"sender": "a", "recipient": "b", "amount": 0.0}', 'amount', /got 0.0$/],
     ['{"sender": "a", "recipient": "b", "amount": "5"}', 'amount', /got a string$/],
     ['{"sender": "a", "recipient": "b", "amount": true}', 'amount', /got a boolean$/],
+    [`{"sender": "${'x'.repeat(PARTY_MAX + 1)}", "recipient": "b", "amount": 1}`, 'sender', /129 characters long; at most 128/],
+    [`{"sender": "a", "recipient": "b", "amount": 1${'0'.repeat(70)}}`, 'amount', /71 characters; at most 64/],
   ])('rejects %s on %s', (text, field, message) => {
     const result = parseNewTransaction(parsePyJson(text));
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.field).toBe(field);
-    expect(result.message).toMatch(message);
+    expect(renderMessage(result.reason)).toMatch(message);
   });
 
   it('rejects non-finite amounts built in memory', () => {

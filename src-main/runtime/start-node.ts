@@ -1,15 +1,24 @@
-import { networkInterfaces } from 'node:os';
+/**
+ * The composition of a running node, shared by the desktop app and the headless node: storage, peer
+ * client and miner plugged into the node, and the peer server listening on the asked port (or the
+ * next free one), moved when the port or the interface setting changes.
+ */
+import { hostname, networkInterfaces } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { ProofSearcher } from '../mining/types.ts';
-import type { NodeRepository } from '../store/types.ts';
-import type { Settings } from '../shared/settings.ts';
+import { BlockpartyNode } from '../node/node.ts';
+import type { NodeNetwork, NodeStorage } from '../node/ports.ts';
 import { buildPeerServer } from '../peer/server.ts';
-import { isLoopbackHost, splitAddress } from '../peer/address.ts';
-import { BlockpartyNode, type NodeNetwork } from './node.ts';
+import { createPeerClient } from '../peer/client.ts';
+import { isLoopbackHost, splitAddress } from '../shared/address.ts';
+import { message } from '../shared/messages.ts';
+import type { Settings } from '../shared/settings.ts';
+import { storageReason } from '../store/errors.ts';
+import { openLogFile, type LogFile } from './log-file.ts';
 
 /** How to start a node. */
 export interface StartOptions {
-  repo: NodeRepository;
+  storage: NodeStorage;
   searcher: ProofSearcher;
   /** Settings from the command line, applied over the saved ones and saved. */
   overrides?: Partial<Settings>;
@@ -25,9 +34,9 @@ export interface RunningNode {
   node: BlockpartyNode;
   /** The port listened on now. */
   port(): number;
-  /** The port asked for, when another had to be taken. */
-  portNote(): string | null;
-  /** Stops mining, closes the server, saves everything. */
+  /** The log file of this node. */
+  logFile: LogFile;
+  /** Stops mining, closes the server, saves everything, releases the files. */
   close(): Promise<void>;
 }
 
@@ -40,41 +49,42 @@ export function lanAddresses(): string[] {
   return out;
 }
 
-/**
- * Opens the node over its repository, starts the peer server on the asked port (or the next free
- * one), and rebinds when the port or the interface setting changes.
- */
+/** Starts a node over its storage. Throws NodeError when the node cannot start (its message says why). */
 export async function startNode(options: StartOptions): Promise<RunningNode> {
   let server: FastifyInstance | null = null;
   let listeningPort = 0;
-  let note: string | null = null;
+  let askedPort: number | null = null;
   let bindAll = true;
-  let askedPort = -1;
+  let listenedFor = { port: -1, bindAll: true };
+  const logFile = openLogFile(options.storage.dir);
+  const client = createPeerClient({ timeoutMs: options.peerTimeoutMs, maxBytes: options.peerMaxBytes });
 
   const network: NodeNetwork = {
     port: () => listeningPort,
-    addresses: () => {
-      const hosts = bindAll ? [...lanAddresses(), '127.0.0.1'] : ['127.0.0.1'];
-      return hosts.map((host) => `http://${host}:${listeningPort}`);
-    },
+    portAsked: () => askedPort,
+    addresses: () => (bindAll ? lanAddresses().map((host) => `http://${host}:${listeningPort}`) : []),
     isSelf: (address) => {
       const { host, port } = splitAddress(address);
-      return port === listeningPort && (isLoopbackHost(host) || lanAddresses().includes(host));
+      if (port !== listeningPort) return false;
+      const name = hostname().toLowerCase();
+      return isLoopbackHost(host) || host === '::' || lanAddresses().includes(host) || host === name || host === `${name}.local`;
     },
   };
 
   let node: BlockpartyNode;
   try {
     node = await BlockpartyNode.open({
-      repo: options.repo,
+      storage: options.storage,
       searcher: options.searcher,
+      client,
       network,
       overrides: options.overrides,
-      peerTimeoutMs: options.peerTimeoutMs,
-      peerMaxBytes: options.peerMaxBytes,
+      describeStorageError: (error) => storageReason(error, options.storage.dir),
+      log: logFile.log,
     });
   } catch (error) {
-    await options.repo.close().catch(() => undefined);
+    await client.close();
+    await options.storage.close().catch(() => undefined);
     throw error;
   }
 
@@ -87,44 +97,39 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         : [...Array.from({ length: attempts }, (_, i) => settings.port + i).filter((p) => p <= 65535), 0];
     let lastError: unknown = null;
     for (const port of candidates) {
-      const app = buildPeerServer({ node, version: options.version });
+      const app = buildPeerServer({ node, version: options.version, logger: logFile.logger });
       try {
         await app.listen({ port, host });
         const address = app.server.address();
         listeningPort = typeof address === 'object' && address ? address.port : port;
         server = app;
         bindAll = settings.bindAll;
-        askedPort = settings.port;
-        note =
-          settings.port !== 0 && listeningPort !== settings.port
-            ? `Port ${settings.port} is taken, so this node listens on port ${listeningPort}.`
-            : null;
+        listenedFor = { port: settings.port, bindAll: settings.bindAll };
+        askedPort = settings.port !== 0 && listeningPort !== settings.port ? settings.port : null;
         return;
       } catch (error) {
         lastError = error;
         await app.close().catch(() => undefined);
-        if (
-          (error as NodeJS.ErrnoException).code !== 'EADDRINUSE' &&
-          (error as NodeJS.ErrnoException).code !== 'EACCES'
-        )
-          break;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'EADDRINUSE' && code !== 'EACCES') break;
       }
     }
-    throw new Error(
-      `Could not start the peer server: ${(lastError as Error)?.message ?? 'no port was free'}`,
-    );
+    throw new Error(`Could not start the peer server: ${(lastError as Error)?.message ?? 'no port was free'}`);
   };
 
   try {
     await listen(node.settings());
   } catch (error) {
     await node.close();
+    await client.close();
+    await options.storage.close();
     throw error;
   }
+  logFile.log('info', `node ${node.id} started on port ${listeningPort}`);
 
   let rebinding: Promise<void> = Promise.resolve();
   const unsubscribe = node.on('settings-changed', (settings) => {
-    if (settings.bindAll === bindAll && settings.port === askedPort) return;
+    if (settings.bindAll === listenedFor.bindAll && settings.port === listenedFor.port) return;
     // A failed rebind must neither crash the node nor block the next one: keep the chain alive and say so.
     rebinding = rebinding
       .catch(() => undefined)
@@ -136,24 +141,27 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         await listen(settings);
       })
       .catch((error: unknown) => {
-        node.reportError(
-          `The peer server could not move to the new port or interface: ${(error as Error).message}`,
-        );
+        logFile.log('error', 'rebind failed', error);
+        node.report('error', message('rebind-failed', { error: (error as Error).message }));
       });
   });
 
   return {
     node,
     port: () => listeningPort,
-    portNote: () => note,
+    logFile,
     close: async () => {
       unsubscribe();
-      // Stop mining first: the server waits for in-flight requests, and a `GET /mine` waits for the miner.
-      node.stopMining();
+      // The miner stops first (close() begins with it): the server waits for in-flight requests, and
+      // a `GET /mine` waits for the miner. Auto-mine stays on in the settings, to resume at start.
+      const closing = node.close();
       await rebinding.catch(() => undefined);
       await server?.close();
-      await node.close();
+      await closing;
+      await client.close();
       await options.searcher.close();
+      await options.storage.close();
+      logFile.log('info', 'node stopped; everything is saved');
     },
   };
 }
