@@ -327,6 +327,8 @@ export class BlockpartyNode implements NodeApi {
           ? message('chain-replaced-restored', { ...params, restored: report.restored.length })
           : message('chain-replaced', params),
       );
+    } else if (report.peers.some((o) => o.reason?.code === 'peer-rules-changed')) {
+      this.record('chain-kept', message('resolve-ignored'));
     } else {
       this.record('chain-kept', message('chain-kept', { blocks: report.ourLengthAfter }));
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dumpsPy, parsePyJson } from '../../src-main/chain/json.ts';
-import { newNodeId, newTransactionId, parseNewTransaction, rewardTransaction } from '../../src-main/chain/transaction.ts';
+import { newNodeId, parseNewTransaction, rewardTransaction } from '../../src-main/chain/transaction.ts';
 import { renderMessage } from '../../src-main/shared/messages.ts';
 import { PARTY_MAX } from '../../src-main/shared/transaction.ts';
 

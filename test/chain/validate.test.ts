@@ -80,7 +80,7 @@ describe('validateChain accepts valid chains', () => {
 describe('validateChain rejects broken chains with a reason', () => {
   const chain = buildChain(DVF2, 8, txs);
 
-  const broken = (damage: (blocks: PyObject[]) => void): ReturnType<typeof validateChain> => {
+  const broken = (damage: (blocks: PyObject[]) => void): ReturnType<typeof check> => {
     const value = wire(chain);
     damage(value);
     return check(value, DVF2);

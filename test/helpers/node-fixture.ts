@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openConfRepository } from '../../src-main/store/conf-store.ts';
+import { openConfStorage } from '../../src-main/store/conf-store.ts';
+import { storageReason } from '../../src-main/store/errors.ts';
 import { createProofSearcher } from '../../src-main/mining/index.ts';
-import { BlockpartyNode, type NodeNetwork } from '../../src-main/node/node.ts';
-import { startNode, type RunningNode } from '../../src-main/node/runtime.ts';
+import { BlockpartyNode } from '../../src-main/node/node.ts';
+import type { NodeNetwork, NodeStorage, PeerClient } from '../../src-main/node/ports.ts';
+import { createPeerClient } from '../../src-main/peer/client.ts';
+import { startNode, type RunningNode } from '../../src-main/runtime/start-node.ts';
 import type { Settings } from '../../src-main/shared/settings.ts';
 
 /** A fresh temporary folder, removed by the returned cleanup. */
@@ -13,42 +16,49 @@ export function tempDir(prefix = 'blockparty-'): { dir: string; cleanup: () => v
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A node over real files and the real miner, not listening (for `inject()` tests). */
+/** A network that says the node listens on 127.0.0.1:5000 (for nodes that do not listen). */
+export const FIXED_NETWORK: NodeNetwork = {
+  port: () => 5000,
+  portAsked: () => null,
+  addresses: () => [],
+  isSelf: (address) => address === '127.0.0.1:5000',
+};
+
+/** A node over real files, the real miner and the real peer client, not listening (for `inject()` tests). */
 export async function openTestNode(
   dir: string,
   overrides: Partial<Settings> = {},
-): Promise<{ node: BlockpartyNode; close: () => Promise<void> }> {
+  options: { storage?: NodeStorage; client?: PeerClient } = {},
+): Promise<{ node: BlockpartyNode; storage: NodeStorage; close: () => Promise<void> }> {
   const searcher = createProofSearcher({ workers: 1 });
-  const network: NodeNetwork = {
-    port: () => 5000,
-    addresses: () => ['http://127.0.0.1:5000'],
-    isSelf: (address) => address === '127.0.0.1:5000' || address === 'localhost:5000',
-  };
+  const storage = options.storage ?? openConfStorage(dir);
+  const client = options.client ?? createPeerClient({ timeoutMs: 1500 });
   const node = await BlockpartyNode.open({
-    repo: openConfRepository(dir),
+    storage,
     searcher,
-    network,
-    overrides: { bindAll: false, ...overrides },
+    client,
+    network: FIXED_NETWORK,
+    overrides: { bindAll: false, discovery: false, ...overrides },
+    describeStorageError: (error) => storageReason(error, dir),
   });
   return {
     node,
+    storage,
     close: async () => {
       await node.close();
+      await client.close();
       await searcher.close();
+      await storage.close();
     },
   };
 }
 
 /** A node listening on loopback with an OS-chosen port. */
-export function startTestNode(
-  dir: string,
-  overrides: Partial<Settings> = {},
-  peerTimeoutMs = 1500,
-): Promise<RunningNode> {
+export function startTestNode(dir: string, overrides: Partial<Settings> = {}, peerTimeoutMs = 1500): Promise<RunningNode> {
   return startNode({
-    repo: openConfRepository(dir),
+    storage: openConfStorage(dir),
     searcher: createProofSearcher({ workers: 1 }),
-    overrides: { port: 0, bindAll: false, ...overrides },
+    overrides: { port: 0, bindAll: false, discovery: false, ...overrides },
     peerTimeoutMs,
   });
 }

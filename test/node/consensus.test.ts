@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { parsePyJson } from '../../src-main/chain/json.ts';
 import { validateChain } from '../../src-main/chain/validate.ts';
-import { blockToPy } from '../../src-main/chain/block.ts';
-import type { RunningNode } from '../../src-main/node/runtime.ts';
+import type { RunningNode } from '../../src-main/runtime/start-node.ts';
+import { renderMessage } from '../../src-main/shared/messages.ts';
+import { chainValue } from '../chain/chain-helpers.ts';
 import { startTestNode, tempDir } from '../helpers/node-fixture.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -13,49 +15,56 @@ async function startPair(): Promise<[RunningNode, RunningNode]> {
   const nodes: RunningNode[] = [];
   for (let i = 0; i < 2; i++) {
     const tmp = tempDir();
-    const running = await startTestNode(tmp.dir);
+    const running = await startTestNode(tmp.dir, { name: `node ${'ab'[i]}` });
     cleanups.push(tmp.cleanup, () => running.close());
     nodes.push(running);
   }
   return nodes as [RunningNode, RunningNode];
 }
 
+const txs = (list: readonly { text: string }[]): unknown[] => list.map((t) => parsePyJson(t.text));
+
 describe('consensus between two nodes over real sockets', () => {
   it('adopts a longer chain and puts our discarded transactions back', async () => {
     const [a, b] = await startPair();
-    a.node.submitTransaction({ sender: 'ana', recipient: 'bo', amount: 3n });
+    await a.node.submitTransaction({ sender: 'ana', recipient: 'bo', amount: 3n });
     await a.node.mine();
-    a.node.submitTransaction({ sender: 'cy', recipient: 'di', amount: 1.5 });
+    await a.node.submitTransaction({ sender: 'cy', recipient: 'di', amount: 1.5 });
     await b.node.mine();
     await b.node.mine();
     await b.node.mine();
     a.node.registerPeers([`127.0.0.1:${b.port()}`]);
+    await a.node.refreshPeers();
 
     const report = await a.node.resolve();
-    expect(report.replaced).toBe(true);
-    expect(report.winner).toBe(`127.0.0.1:${b.port()}`);
-    expect(report.ourLengthBefore).toBe(2);
-    expect(report.ourLengthAfter).toBe(4);
-    // Every node makes its own genesis, so the whole chain was replaced.
-    expect(report.replacedFrom).toBe(1);
+    expect(report).toMatchObject({
+      replaced: true,
+      winner: `127.0.0.1:${b.port()}`,
+      winnerName: 'node b',
+      ourLengthBefore: 2,
+      ourLengthAfter: 4,
+      // Every node makes its own genesis, so the whole chain was replaced, and the report says why.
+      replacedFrom: 1,
+      otherGenesis: true,
+    });
     expect(report.discarded).toHaveLength(2);
-    expect(report.restored).toEqual([{ sender: 'ana', recipient: 'bo', amount: 3n }]);
-    expect(report.peers).toEqual([expect.objectContaining({ outcome: 'adopted', blocks: 4 })]);
+    expect(txs(report.restored)).toEqual([{ sender: 'ana', recipient: 'bo', amount: 3n }]);
+    expect(report.peers).toEqual([expect.objectContaining({ outcome: 'adopted', blocks: 4, name: 'node b' })]);
     expect(a.node.chainJson()).toBe(b.node.chainJson());
     // The reward of our discarded block is not restored; the pending transaction stays.
-    expect(a.node.pending()).toEqual([
+    expect(txs(a.node.pending())).toEqual([
       { sender: 'ana', recipient: 'bo', amount: 3n },
       { sender: 'cy', recipient: 'di', amount: 1.5 },
     ]);
     expect(a.node.activity().at(-1)).toMatchObject({
       kind: 'chain-replaced',
       code: 'chain-replaced-restored',
-      params: { peer: `127.0.0.1:${b.port()}`, blocks: 4, ours: 2, restored: 1 },
-      message: `Chain replaced by 127.0.0.1:${b.port()}'s: 4 blocks beat our 2; 1 transactions back in the pending pool`,
+      params: { peer: 'node b', blocks: 4, ours: 2, restored: 1 },
+      message: 'Chain replaced by node b’s: 4 blocks beat our 2 blocks; 1 transaction back in the pending pool',
     });
   });
 
-  it('keeps our chain when the peer is not longer', async () => {
+  it('keeps our chain when the peer is not longer, and says so in words', async () => {
     const [a, b] = await startPair();
     await a.node.mine();
     await b.node.mine();
@@ -63,14 +72,10 @@ describe('consensus between two nodes over real sockets', () => {
     const before = a.node.chainJson();
     const report = await a.node.resolve();
     expect(report.replaced).toBe(false);
-    expect(report.peers[0]).toMatchObject({ outcome: 'shorter-or-equal', blocks: 2 });
+    expect(report.peers[0]).toMatchObject({ peer: `127.0.0.1:${b.port()}`, outcome: 'not-longer', blocks: 2 });
+    expect(renderMessage(report.peers[0]!.reason!)).toBe('not longer than ours: 2 blocks against our 2 blocks');
     expect(a.node.chainJson()).toBe(before);
-    expect(a.node.activity().at(-1)).toMatchObject({
-      kind: 'chain-kept',
-      code: 'chain-kept',
-      params: { blocks: 2 },
-      message: 'Our chain (2 blocks) is authoritative',
-    });
+    expect(a.node.activity().at(-1)).toMatchObject({ kind: 'chain-kept', code: 'chain-kept', params: { blocks: 2 } });
   });
 
   it('never mixes chains when resolves and mining run at the same time', async () => {
@@ -82,10 +87,9 @@ describe('consensus between two nodes over real sockets', () => {
     expect(r1).toBe(r2);
     const mined = await mining;
     const chain = a.node.chain();
-    const checked = validateChain(chain.map(blockToPy), { profile: 'article', difficulty: 4 });
-    expect(checked.ok).toBe(true);
+    expect(validateChain(chainValue(chain), { profile: 'article', difficulty: 4 }).ok).toBe(true);
     // Either our block was mined before the resolve (and then replaced) or on top of the adopted chain.
-    expect(chain.slice(0, 5).map((x) => x.proof)).toEqual(b.node.chain().map((x) => x.proof));
+    expect(chain.slice(0, 5).map((x) => x.hash)).toEqual(b.node.chain().map((x) => x.hash));
     if (chain.length === 6) expect(chain[5]).toBe(mined.block);
   });
 
@@ -98,28 +102,33 @@ describe('consensus between two nodes over real sockets', () => {
     await a.node.updateSettings({ difficulty: 5 });
     const report = await resolving;
     expect(report.replaced).toBe(false);
-    expect(report.peers[0]!.reason).toMatch(/changed during the resolve/);
-    expect(a.node.activity().at(-1)).toMatchObject({
-      kind: 'chain-kept',
-      code: 'resolve-ignored',
-      params: {},
-    });
+    expect(report.peers[0]!.reason).toMatchObject({ code: 'peer-rules-changed' });
+    expect(a.node.activity().at(-1)).toMatchObject({ kind: 'chain-kept', code: 'resolve-ignored' });
     expect(a.node.chain()).toHaveLength(1);
   });
 
-  it('refreshes peers: online, latency, height and kind', async () => {
+  it('refreshes peers: online, latency, height, kind, name, rules and whether they share our network', async () => {
     const [a, b] = await startPair();
     await b.node.mine();
     a.node.registerPeers([`127.0.0.1:${b.port()}`, '127.0.0.1:1']);
     const peers = await a.node.refreshPeers();
-    expect(peers[0]).toMatchObject({ online: true, kind: 'blockparty', profile: 'article', height: 2 });
+    expect(peers[0]).toMatchObject({
+      status: 'online',
+      kind: 'blockparty',
+      id: b.node.id,
+      name: 'node b',
+      profile: 'article',
+      difficulty: 4,
+      height: 2,
+      incompatible: { code: 'peer-other-genesis' },
+    });
     expect(peers[0]!.latencyMs).toBeGreaterThanOrEqual(0);
-    expect(peers[1]).toMatchObject({ online: false });
-    expect(peers[1]!.lastError).toMatch(/nothing is listening/);
+    expect(peers[1]).toMatchObject({ status: 'offline', lastError: { code: 'peer-refused' } });
     // Asking one peer leaves the others as they were.
     await b.close();
     const again = await a.node.refreshPeers(['127.0.0.1:1']);
-    expect(again[0]).toMatchObject({ online: true });
+    expect(again[0]).toMatchObject({ status: 'online' });
+    expect(a.node.nameOf(b.node.id)).toBe('node b');
   });
 });
 
@@ -129,18 +138,19 @@ describe('persistence', () => {
     cleanups.push(tmp.cleanup);
     const first = await startTestNode(tmp.dir, { name: 'Ana' });
     await first.node.mine();
-    first.node.submitTransaction({ sender: 'a', recipient: 'b', amount: 1.0 });
+    await first.node.submitTransaction({ sender: 'a', recipient: 'b', amount: 1.0 });
     first.node.registerPeers(['192.168.7.7:5000']);
     const id = first.node.id;
     const chain = first.node.chainJson();
+    const pending = first.node.pending();
     await first.close();
 
     const second = await startTestNode(tmp.dir);
     cleanups.push(() => second.close());
     expect(second.node.id).toBe(id);
     expect(second.node.chainJson()).toBe(chain);
-    expect(second.node.pending()).toEqual([{ sender: 'a', recipient: 'b', amount: 1.0 }]);
-    expect(typeof second.node.pending()[0]!['amount']).toBe('number');
+    expect(second.node.pending()).toEqual(pending);
+    expect(pending[0]!.text).toBe('{"amount": 1.0, "recipient": "b", "sender": "a"}');
     expect(second.node.peers().map((p) => p.address)).toEqual(['192.168.7.7:5000']);
     expect(second.node.settings().name).toBe('Ana');
   });
@@ -152,22 +162,20 @@ describe('persistence', () => {
     await first.node.mine();
     const chain = first.node.chainJson();
     await first.close();
-    await expect(startTestNode(tmp.dir, { profile: 'dvf' })).rejects.toMatchObject({
-      code: 'profile-mismatch',
-    });
+    await expect(startTestNode(tmp.dir, { profile: 'dvf' })).rejects.toMatchObject({ code: 'profile-mismatch' });
     const again = await startTestNode(tmp.dir);
     cleanups.push(() => again.close());
     expect(again.node.chainJson()).toBe(chain);
     expect(again.node.settings().profile).toBe('article');
   });
 
-  it('takes the next port when the asked one is busy', async () => {
+  it('takes the next port when the asked one is busy, and says which it asked for', async () => {
     const [a] = await startPair();
     const tmp = tempDir();
     cleanups.push(tmp.cleanup);
     const b = await startTestNode(tmp.dir, { port: a.port() });
     cleanups.push(() => b.close());
     expect(b.port()).not.toBe(a.port());
-    expect(b.portNote()).toContain(`Port ${a.port()} is taken`);
+    expect(b.node.status()).toMatchObject({ port: b.port(), portAsked: a.port() });
   });
 });

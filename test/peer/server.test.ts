@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildPeerServer } from '../../src-main/peer/server.ts';
 import { dumpsPy, parsePyJson } from '../../src-main/chain/json.ts';
-import { hashBlock } from '../../src-main/chain/block.ts';
 import { isValidProof } from '../../src-main/chain/proof.ts';
 import type { BlockpartyNode } from '../../src-main/node/node.ts';
+import { PEERS_MAX } from '../../src-main/node/peers.ts';
 import { openTestNode, tempDir } from '../helpers/node-fixture.ts';
 
 let node: BlockpartyNode;
@@ -28,6 +28,8 @@ afterEach(() => cleanup());
 function json(body: string): Record<string, unknown> {
   return JSON.parse(body) as Record<string, unknown>;
 }
+
+const pending = (): unknown[] => node.pending().map((tx) => parsePyJson(tx.text));
 
 describe('GET /chain', () => {
   it('answers the tutorial shape with the article genesis', async () => {
@@ -59,7 +61,7 @@ describe('POST /transactions/new', () => {
     });
     expect(res.statusCode).toBe(201);
     expect(json(res.body)).toEqual({ message: 'Transaction will be added to Block 2' });
-    expect(node.pending()).toEqual([{ sender: 'alice', recipient: 'bob', amount: 5n }]);
+    expect(pending()).toEqual([{ sender: 'alice', recipient: 'bob', amount: 5n }]);
   });
 
   it('keeps a float amount a float', async () => {
@@ -68,8 +70,7 @@ describe('POST /transactions/new', () => {
       url: '/transactions/new',
       payload: '{"sender":"a","recipient":"b","amount":1.0}',
     });
-    expect(node.pending()[0]!['amount']).toBe(1);
-    expect(typeof node.pending()[0]!['amount']).toBe('number');
+    expect(node.pending()[0]!.text).toBe('{"amount": 1.0, "recipient": "b", "sender": "a"}');
   });
 
   it.each([
@@ -82,6 +83,7 @@ describe('POST /transactions/new', () => {
     ['{"sender":"a", ', 'JSON'],
     ['{"sender":"a","recipient":"b","amount":NaN}', 'JSON'],
     ['', 'object'],
+    [`{"sender":"${'s'.repeat(4000)}","recipient":"b","amount":1}`, 'at most 128'],
   ])('refuses %s with a 400 that mentions %s', async (payload, words) => {
     const res = await app.inject({ method: 'POST', url: '/transactions/new', payload });
     expect(res.statusCode).toBe(400);
@@ -117,7 +119,7 @@ describe('GET /mine', () => {
     };
     expect(body.message).toBe('New Block Forged');
     expect(body.index).toBe(2);
-    expect(body.previous_hash).toBe(hashBlock(node.chain()[0]!));
+    expect(body.previous_hash).toBe(node.chain()[0]!.hash);
     expect(body.transactions).toEqual([
       { sender: 'a', recipient: 'b', amount: 2.5 },
       { sender: '0', recipient: node.id, amount: 1 },
@@ -178,16 +180,20 @@ describe('POST /nodes/register', () => {
     expect(res.statusCode).toBe(201);
     const body = json(res.body);
     expect(body['message']).toBe('New nodes have been added');
-    expect(body['total_nodes']).toEqual(['192.168.0.5:5000', 'localhost:5001']);
+    expect(body['total_nodes']).toEqual(['192.168.0.5:5000', '127.0.0.1:5001']);
   });
 
   it.each([
-    ['{}', 'nodes'],
-    ['{"nodes": "localhost:5001"}', 'must be a list'],
-    ['{"nodes": ["nonsense"]}', 'No valid address'],
+    ['{}', 'as a list of addresses'],
+    ['{"nodes": "localhost:5001"}', 'as a list of addresses'],
+    ['{"nodes": ["nonsense"]}', 'No valid address: “nonsense” (add the port'],
     ['{"nodes": [5002, null]}', 'No valid address'],
+    ['{"nodes": [{"toString": 1}]}', 'No valid address: “an object”'],
     ['{"nodes": []}', 'empty'],
     ['{"nodes": ["localhost:5000"]}', 'itself'],
+    ['{"nodes": ["127.1:5000"]}', 'itself'],
+    ['{"nodes": ["0177.0.0.1:5000"]}', 'itself'],
+    ['[]', 'as a list of addresses'],
   ])('refuses %s with a 400', async (payload, words) => {
     const res = await app.inject({ method: 'POST', url: '/nodes/register', payload });
     expect(res.statusCode).toBe(400);
@@ -204,7 +210,17 @@ describe('POST /nodes/register', () => {
     expect(res.statusCode).toBe(201);
     const body = json(res.body) as { total_nodes: string[]; rejected: { address: string }[] };
     expect(body.total_nodes).toEqual(['10.0.0.2:5000']);
-    expect(body.rejected.map((r) => r.address)).toEqual(['x y', '5002']);
+    expect(body.rejected.map((r) => r.address)).toEqual(['x y', 'an integer']);
+  });
+
+  it('keeps at most PEERS_MAX peers and says so', async () => {
+    const many = Array.from({ length: 250 }, (_, i) => `10.1.${i >> 8}.${i & 255}:5000`);
+    const res = await app.inject({ method: 'POST', url: '/nodes/register', payload: { nodes: many } });
+    expect(res.statusCode).toBe(201);
+    expect(node.peers()).toHaveLength(PEERS_MAX);
+    const full = await app.inject({ method: 'POST', url: '/nodes/register', payload: { nodes: ['10.9.9.9:5000'] } });
+    expect(full.statusCode).toBe(409);
+    expect(json(full.body)).toMatchObject({ error: 'too-many-peers', message: expect.stringContaining(`keeps ${PEERS_MAX} peers`) });
   });
 });
 
@@ -226,7 +242,16 @@ describe('other routes', () => {
 
   it('describes the node on its info route', async () => {
     const res = await app.inject({ method: 'GET', url: '/blockparty/info' });
-    expect(json(res.body)).toMatchObject({ node_id: node.id, profile: 'article', difficulty: 4, length: 1 });
+    expect(json(res.body)).toMatchObject({
+      id: node.id,
+      node_id: node.id,
+      name: node.settings().name,
+      profile: 'article',
+      difficulty: 4,
+      length: 1,
+      last_hash: node.chain()[0]!.hash,
+      genesis_hash: node.chain()[0]!.hash,
+    });
   });
 });
 

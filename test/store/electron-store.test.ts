@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { app, resetElectronMock, setUserDataDir } from '../helpers/electron-mock.ts';
-import { openConfRepository } from '../../src-main/store/conf-store.ts';
-import { openElectronStoreRepository } from '../../src-main/store/electron-store.ts';
-import { describeRepositoryContract } from './repository-contract.ts';
+import { openConfStorage } from '../../src-main/store/conf-store.ts';
+import { openElectronStoreStorage } from '../../src-main/store/electron-store.ts';
+import { describeStorageContract } from './storage-contract.ts';
 import { makeTempDir, sampleChain } from './support.ts';
 
 vi.mock('electron', () => import('../helpers/electron-mock.ts'));
 
-describeRepositoryContract('electron-store', (dir) => openElectronStoreRepository(dir));
+describeStorageContract('electron-store', (dir) => openElectronStoreStorage(dir));
 
 describe('electron-store adapter', () => {
   let dir: string;
@@ -22,39 +22,31 @@ describe('electron-store adapter', () => {
 
   it("uses Electron's userData folder by default", async () => {
     setUserDataDir(dir);
-    const chain = sampleChain(2);
-    const repo = openElectronStoreRepository();
-    expect(repo.dir).toBe(dir);
+    const storage = openElectronStoreStorage();
+    expect(storage.dir).toBe(dir);
     expect(app.getPath).toHaveBeenCalledWith('userData');
-    repo.saveNodeId('0123456789abcdef0123456789abcdef');
-    await repo.appendBlocks(chain);
-    await repo.close();
-
-    expect(JSON.parse(await readFile(join(dir, 'node.json'), 'utf8'))).toEqual({
-      nodeId: '0123456789abcdef0123456789abcdef',
-    });
-    const reopened = openElectronStoreRepository();
-    expect(await reopened.load()).toMatchObject({
-      chain,
-      meta: { nodeId: '0123456789abcdef0123456789abcdef' },
-    });
-    await reopened.close();
+    storage.state.saveNodeId('0123456789abcdef0123456789abcdef');
+    await storage.close();
+    expect(JSON.parse(await readFile(join(dir, 'node.json'), 'utf8'))).toEqual({ nodeId: '0123456789abcdef0123456789abcdef' });
   });
 
   it('shares its files with the headless (conf) node, both ways', async () => {
     const chain = sampleChain(3);
-    const desktop = openElectronStoreRepository(dir);
-    desktop.savePeers(['10.0.0.9:5000']);
-    await desktop.appendBlocks(chain);
+    const peer = { address: '10.0.0.9:5000', source: 'manual' as const, id: null, name: null };
+    const desktop = openElectronStoreStorage(dir);
+    desktop.state.savePeers([peer]);
+    await desktop.log.load();
+    await desktop.log.commit(chain.map((b) => ({ kind: 'block' as const, text: b.text })), () => undefined);
     await desktop.close();
 
-    const headless = openConfRepository(dir);
-    expect(await headless.load()).toMatchObject({ chain, meta: { peers: ['10.0.0.9:5000'] }, warnings: [] });
-    headless.savePeers(['10.0.0.9:5000', '10.0.0.10:5000']);
+    const headless = openConfStorage(dir);
+    expect(headless.state.read()).toMatchObject({ peers: [peer], notices: [] });
+    expect((await headless.log.load()).records).toHaveLength(3);
+    headless.state.savePeers([peer, { ...peer, address: '10.0.0.10:5000' }]);
     await headless.close();
 
-    const again = openElectronStoreRepository(dir);
-    expect((await again.load()).meta.peers).toEqual(['10.0.0.9:5000', '10.0.0.10:5000']);
+    const again = openElectronStoreStorage(dir);
+    expect(again.state.read().peers.map((p) => p.address)).toEqual(['10.0.0.9:5000', '10.0.0.10:5000']);
     await again.close();
   });
 });
