@@ -33,6 +33,15 @@ export interface FindOptions {
 export interface ProofSearcher {
   /** Resolves with a valid proof for the job. */
   find(job: ProofJob, options?: FindOptions): Promise<bigint>;
+  /**
+   * Starts the worker threads now rather than on the first search, and prepares in each the kernels
+   * that a search of `hint` (the job the next search will likely be) goes through first: candidates
+   * of 1 to 8 digits after `hint.lastProof`. Without a hint only the threads are started. Resolves
+   * when done, or at once when the workers are replaced or closed meanwhile; rejects only a bad hint.
+   * A search started meanwhile waits for one small step of the warm-up at most (a few milliseconds),
+   * and `close()` does not wait for it at all.
+   */
+  warm(hint?: ProofJob): Promise<void>;
   /** Number of worker threads used for the next search. */
   setWorkers(count: number): void;
   /** Stops any search and terminates the workers. */
