@@ -23,8 +23,11 @@ export const CHUNK = 10_000;
 /** The last chunk searched, so that every candidate stays a safe integer (below 2^53). */
 export const MAX_CHUNK = Math.floor(2 ** 53 / CHUNK) - 1;
 
-/** Kernels kept per thread; a session visits a few prefix lengths times a few digit counts. */
-export const MAX_KERNELS = 32;
+/**
+ * Kernels kept per thread (each is its compiled code, ~100 KB; they share one memory). A session visits
+ * a few prefix lengths (the digit counts of its proofs) times a few candidate lengths.
+ */
+export const MAX_KERNELS = 48;
 
 const LANES = 4;
 const ROWS = CHUNK / LANES;
@@ -396,6 +399,41 @@ function partsOf(chunk: number): Part[] {
     from: digits === 1 ? 0 : 10 ** (digits - 1),
     to: 10 ** digits,
   }));
+}
+
+/** Digit counts of the candidates tried first for the hint itself: 1 to 4 (chunk 0), then 5 to 8. */
+const HINT_DIGITS = 8;
+
+/**
+ * The digit counts a proof at this difficulty usually has: those of 16^d / 10 to 16^d × 5, where ~99% of
+ * the proofs are (a proof is about the 16^d-th candidate, with a geometric spread).
+ */
+export function likelyProofDigits(difficulty: number): number[] {
+  const expected = 16 ** Math.min(difficulty, 13);
+  const from = String(Math.max(0, Math.floor(expected / 10))).length;
+  // Candidates stay below 2^53: at most 16 digits.
+  const to = Math.min(16, String(Math.floor(expected * 5)).length);
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/**
+ * The kernels a warm-up prepares, in order, as (last proof, candidate digits) pairs (a kernel depends
+ * only on lengths): first those of the search of `job` itself, then those of the searches after it,
+ * whose last proof is a proof of this difficulty, so usually of one of {@link likelyProofDigits}.
+ */
+export function warmUpSteps(job: ProofJob): { job: ProofJob; digits: number }[] {
+  const likely = likelyProofDigits(job.difficulty);
+  const steps: { job: ProofJob; digits: number }[] = [];
+  for (let digits = 1; digits <= Math.max(HINT_DIGITS, likely.at(-1) ?? 0); digits += 1) {
+    steps.push({ job, digits });
+  }
+  const hintLength = job.lastProof.toString().length;
+  for (const length of likely) {
+    if (length === hintLength) continue;
+    const next = { ...job, lastProof: 10n ** BigInt(length - 1) };
+    for (let digits = 1; digits <= (likely.at(-1) ?? 1); digits += 1) steps.push({ job: next, digits });
+  }
+  return steps.slice(0, MAX_KERNELS);
 }
 
 /** How many times {@link ProofKernel.warm} runs a new kernel: enough for V8 to start optimising it. */

@@ -1,14 +1,8 @@
 /** Proof-search worker thread entry: runs searches on request until stopped through shared memory. */
 import { parentPort } from 'node:worker_threads';
-import { CHUNK, MAX_CHUNK, ProofKernel, kernelCache } from './kernel.ts';
+import { CHUNK, MAX_CHUNK, ProofKernel, kernelCache, warmUpSteps } from './kernel.ts';
 import { CONTROL_NEXT, CONTROL_STOP, CONTROL_TRIED } from './protocol.ts';
 import type { SearchRequest, WarmRequest, WorkerReport, WorkerRequest } from './protocol.ts';
-
-/**
- * Digit counts of the candidates a warm-up prepares kernels for: 1 to 4 (chunk 0, searched first by
- * every search) and 5 to 8, where proofs are found at the tutorial's difficulties.
- */
-const WARM_DIGITS = [1, 2, 3, 4, 5, 6, 7, 8];
 
 function search(request: SearchRequest): WorkerReport {
   const { id, job, worker, control } = request;
@@ -48,9 +42,8 @@ function nextStep(): void {
 function warm(request: WarmRequest): void {
   const idle = steps.length === 0;
   const { job } = request;
-  if (job) {
-    const kernel = new ProofKernel(job);
-    for (const digits of WARM_DIGITS) steps.push(() => kernel.warm(digits));
+  for (const step of job ? warmUpSteps(job) : []) {
+    steps.push(() => new ProofKernel(step.job).warm(step.digits));
   }
   steps.push(() => parentPort?.postMessage({ type: 'warmed', id: request.id } satisfies WorkerReport));
   if (idle) setImmediate(nextStep);

@@ -6,6 +6,8 @@ import {
   MAX_KERNELS,
   ProofKernel,
   kernelCache,
+  likelyProofDigits,
+  warmUpSteps,
   wordMask,
 } from '../../src-main/mining/kernel.ts';
 import type { ProofJob } from '../../src-main/mining/types.ts';
@@ -184,6 +186,20 @@ describe('ProofKernel', () => {
     }
     expect(kernelCache().built).toBe(built);
     expect(() => kernel.warm(0)).toThrow(RangeError);
+  });
+
+  it('plans a warm-up: the next search, then the searches after proofs of the usual lengths', () => {
+    expect(likelyProofDigits(0)).toEqual([1]);
+    expect(likelyProofDigits(4)).toEqual([4, 5, 6]);
+    expect(likelyProofDigits(5)).toEqual([6, 7]);
+    expect(likelyProofDigits(20).at(-1)).toBe(16);
+    const job: ProofJob = { profile: 'article', difficulty: 4, lastProof: 100n, lastHash: '' };
+    const steps = warmUpSteps(job).map((step) => `${step.job.lastProof.toString().length}:${step.digits}`);
+    expect(steps.slice(0, 8)).toEqual(['3:1', '3:2', '3:3', '3:4', '3:5', '3:6', '3:7', '3:8']);
+    expect(steps.slice(8)).toEqual(
+      [4, 5, 6].flatMap((length) => [1, 2, 3, 4, 5, 6].map((digits) => `${length}:${digits}`)),
+    );
+    expect(warmUpSteps({ ...job, difficulty: 13 }).length).toBeLessThanOrEqual(MAX_KERNELS);
   });
 
   it('filters on the leading nibbles of hash word 0, up to 8, and checks the rest exactly', () => {

@@ -192,7 +192,7 @@ describe('createProofSearcher', () => {
     });
     expect(await search).toBe(pythonProofs([job], 100)[0]);
     await warming;
-    // The warm-up is eight kernels, the search needs one: it ran between two warm-up steps.
+    // The warm-up is some twenty kernels, the search needs one: it ran between two warm-up steps.
     expect(order).toEqual(['found', 'warmed']);
     expect(await s.find({ ...job, difficulty: 4 })).toBe(35293n);
     await s.warm();

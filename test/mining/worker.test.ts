@@ -38,32 +38,36 @@ const search = (id: number, job: ProofJob): WorkerRequest => ({
 });
 
 describe('the mining worker', () => {
-  it('keeps its kernels across searches, and a warm-up builds the ones the next search needs', async () => {
+  it('keeps its kernels across searches, and a warm-up builds the ones the next searches need', async () => {
     const ask = startWorker();
     const hint: ProofJob = { profile: 'article', difficulty: 4, lastProof: 35293n, lastHash: '' };
     expect(await ask({ type: 'warm', id: 1, job: hint })).toEqual({ type: 'warmed', id: 1 });
     const warmed = await ask({ type: 'cache', id: 2 });
-    const layouts = Array.from({ length: 8 }, (_, i) => `5:${i + 1}:0:search`);
-    expect(warmed).toEqual({ type: 'cache', id: 2, layouts, built: 8 });
+    // The hint's own search (a 5-digit last proof; candidates of 1 to 8 digits), then the searches
+    // after proofs of 4 to 6 digits (candidates of 1 to 6 digits), as warmUpSteps lists them.
+    const layouts = [
+      ...Array.from({ length: 8 }, (_, i) => `5:${i + 1}:0:search`),
+      ...[4, 6].flatMap((prefix) => Array.from({ length: 6 }, (_, i) => `${prefix}:${i + 1}:0:search`)),
+    ];
+    expect(warmed).toEqual({ type: 'cache', id: 2, layouts, built: layouts.length });
 
-    // The search after the hint (proof 35089 is 5 digits too) and the one after it build nothing new.
-    expect(await ask(search(3, hint))).toEqual({ type: 'found', id: 3, proof: 35089n });
-    expect(await ask(search(4, { ...hint, lastProof: 35089n }))).toEqual({
-      type: 'found',
-      id: 4,
-      proof: 119678n,
-    });
-    expect(await ask({ type: 'cache', id: 5 })).toMatchObject({ built: 8 });
+    // The tutorial's chain from its second block: 35293 → 35089 → 119678 → 146502, all prepared.
+    let id = 3;
+    let lastProof = hint.lastProof;
+    for (const proof of [35089n, 119678n, 146502n]) {
+      expect(await ask(search(id, { ...hint, lastProof }))).toEqual({ type: 'found', id, proof });
+      id += 1;
+      lastProof = proof;
+    }
+    expect(await ask({ type: 'cache', id: 10 })).toMatchObject({ built: layouts.length });
 
-    // A new prefix length (6 digits) or profile needs its own kernels.
-    expect(await ask(search(6, { ...hint, lastProof: 119678n }))).toEqual({
-      type: 'found',
-      id: 6,
-      proof: 146502n,
-    });
-    expect(await ask({ type: 'cache', id: 7 })).toMatchObject({ built: 8 + 6 });
+    // Another profile has other layouts (the hash follows the candidate): built on first use, kept.
     const dvf: ProofJob = { profile: 'dvf', difficulty: 4, lastProof: 100n, lastHash: GENESIS_HASH };
-    expect(await ask(search(8, dvf))).toEqual({ type: 'found', id: 8, proof: 110650n });
+    expect(await ask(search(11, dvf))).toEqual({ type: 'found', id: 11, proof: 110650n });
+    const { built } = (await ask({ type: 'cache', id: 12 })) as { built: number };
+    expect(built).toBeGreaterThan(layouts.length);
+    expect(await ask(search(13, dvf))).toEqual({ type: 'found', id: 13, proof: 110650n });
+    expect(await ask({ type: 'cache', id: 14 })).toMatchObject({ built });
   });
 
   it('warms and searches jobs with a 1 000-digit last proof, and answers a warm-up without a hint', async () => {
@@ -80,7 +84,9 @@ describe('the mining worker', () => {
     const proof = (report as { proof: bigint }).proof;
     const hash = createHash('sha256').update(`${huge.lastProof}${proof}${GENESIS_HASH}`).digest('hex');
     expect(hash.startsWith('000')).toBe(true);
-    expect(await ask({ type: 'warm', id: 3, job: null })).toEqual({ type: 'warmed', id: 3 });
-    expect(await ask({ type: 'cache', id: 4 })).toMatchObject({ built: 8 });
+    // Nothing was built for the warm-up without a hint.
+    const before = (await ask({ type: 'cache', id: 4 })) as { built: number };
+    expect(await ask({ type: 'warm', id: 5, job: null })).toEqual({ type: 'warmed', id: 5 });
+    expect(await ask({ type: 'cache', id: 6 })).toMatchObject({ built: before.built });
   });
 });
