@@ -365,6 +365,25 @@ async function mineBoth(log: (line: string) => void): Promise<MineRun[]> {
   return runs;
 }
 
+/** The miner alone: `MINES` × find() from the genesis proof with one worker, after `warm()`. */
+async function minerAlone(): Promise<{ warmMs: number; ms: number[]; proofs: number[] }> {
+  const searcher = createProofSearcher({ workers: 1 });
+  const job: ProofJob = { profile: 'article', difficulty: 4, lastProof: 100n, lastHash: '' };
+  const started = performance.now();
+  await searcher.warm(job);
+  const warmMs = performance.now() - started;
+  const ms: number[] = [];
+  const proofs: number[] = [];
+  for (let i = 0; i < MINES; i += 1) {
+    const at = performance.now();
+    job.lastProof = await searcher.find(job);
+    ms.push(performance.now() - at);
+    proofs.push(Number(job.lastProof));
+  }
+  await searcher.close();
+  return { warmMs, ms, proofs };
+}
+
 /** The end-to-end figures: MINES × GET /mine, and the first mine after start against the others. */
 function mineRunFigures(runs: MineRun[], load: string): Figure[] {
   const [flask, ours] = runs;
@@ -489,7 +508,24 @@ export async function mineFigures(
   const kernels = await measureKernels(log);
   const load = loadNote();
   const runs = await mineBoth(log);
-  return [...kernelFigures(kernels, load), ...mineRunFigures(runs, loadNote())];
+  const runLoad = loadNote();
+  const alone = await minerAlone();
+  return [...kernelFigures(kernels, load), ...mineRunFigures(runs, runLoad), minerFigure(alone, runs[0])];
+}
+
+/** What the miner alone takes of the end-to-end time (no target: the rest is the node's). */
+function minerFigure(alone: Awaited<ReturnType<typeof minerAlone>>, flask: MineRun): Figure {
+  const same = alone.proofs.filter((proof, i) => flask.proofs[i] === proof).length;
+  return {
+    name: `${MINES} × find() of the miner alone (1 worker, after warm()), same chain`,
+    value: sum(alone.ms),
+    unit: 'ms',
+    baseline: { name: `${flask.node.name}, ${MINES} × GET /mine`, value: sum(flask.ms) },
+    note:
+      `${(sum(flask.ms) / sum(alone.ms)).toFixed(1)}× faster; first find ${alone.ms[0].toFixed(1)} ms, ` +
+      `median ${median(alone.ms).toFixed(1)} ms; warm() took ${alone.warmMs.toFixed(0)} ms; ` +
+      `same proofs in ${same} of ${MINES}; ${loadNote()}`,
+  };
 }
 
 /** `npm run bench:mine`: the detailed lines and Markdown tables, then the figures. */
@@ -503,6 +539,8 @@ export async function main(): Promise<void> {
   const kernelLoad = loadNote();
   log('');
   const runs = await mineBoth(log);
+  const runLoad = loadNote();
+  const alone = await minerAlone();
   for (const run of runs) {
     log(
       `${run.node.name}: ${MINES} × GET /mine ${sum(run.ms).toFixed(0)} ms; first ${run.ms[0].toFixed(1)} ms, ` +
@@ -530,7 +568,11 @@ export async function main(): Promise<void> {
   log('\n| GET /chain (100 blocks) | p50 | p99 |\n|---|---|---|');
   for (const { label, p50, p99 } of kernels.latency)
     log(`| ${label} | ${p50.toFixed(2)} ms | ${p99.toFixed(2)} ms |`);
-  printFigures('Mining', [...kernelFigures(kernels, kernelLoad), ...mineRunFigures(runs, loadNote())]);
+  printFigures('Mining', [
+    ...kernelFigures(kernels, kernelLoad),
+    ...mineRunFigures(runs, runLoad),
+    minerFigure(alone, runs[0]),
+  ]);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();
