@@ -8,6 +8,9 @@
  * computed once per chunk in plain TypeScript: the blocks before them, the rounds before the word that
  * holds them, and the parts of the message schedule that only involve constant words. The generated
  * code then does only the per-candidate remainder, reading the low digits' bytes from a table.
+ *
+ * Chunk 0 (the candidates 0 to 9 999) is four layouts, one per digit count, in which all of the
+ * candidate's 1 to 4 digits vary. Kernels are kept per thread, by layout, across jobs and searches.
  */
 import { createHash } from 'node:crypto';
 import type { ProofJob } from './types.ts';
@@ -20,28 +23,41 @@ export const CHUNK = 10_000;
 /** The last chunk searched, so that every candidate stays a safe integer (below 2^53). */
 export const MAX_CHUNK = Math.floor(2 ** 53 / CHUNK) - 1;
 
+/**
+ * Kernels kept per thread (each is its compiled code, ~100 KB; they share one memory). A session visits
+ * a few prefix lengths (the digit counts of its proofs) times a few candidate lengths.
+ */
+export const MAX_KERNELS = 48;
+
 const LANES = 4;
 const ROWS = CHUNK / LANES;
 const LOW_DIGITS = 4;
 
-// Linear memory: two tables of low-digit words (one per message word the low digits can touch), the
-// per-chunk constants ("slots"), and, for the digest variant only, the full output of each candidate.
-const TABLE_BYTES = ROWS * 16;
-const TABLE = [0, TABLE_BYTES];
-const SLOTS = 2 * TABLE_BYTES;
+// One linear memory per thread, shared by every kernel: the per-chunk constants ("slots"), the tables
+// of low-digit words (a pair per byte alignment and count of varying digits, as the low digits touch
+// one or two message words), and, for the digest variant only, the full output of each candidate.
+const SLOTS = 0;
 const SLOT_HIN = 0;
 const SLOT_STATE = 8;
 const SLOT_MASK = 16;
 const SLOT_K = 17;
 const SLOT_WORDS = SLOT_K + 64;
 const MAX_SLOTS = 1024;
-const OUT = SLOTS + MAX_SLOTS * 4;
+const TABLE_BYTES = ROWS * 16;
+const TABLES = SLOTS + MAX_SLOTS * 4;
+const TABLE_KINDS = 4 * LOW_DIGITS;
+const OUT = TABLES + TABLE_KINDS * 2 * TABLE_BYTES;
 const PAGE = 65_536;
+const MEMORY_PAGES = Math.ceil((OUT + ROWS * 128) / PAGE);
 
 /** Where the varying bytes sit in the padded message, for one (prefix, digits, suffix) length triple. */
 interface Plan {
-  /** Byte offset of the candidate's low 4 digits. */
+  /** Byte offset of the candidate's varying digits: its low 4, or all of a shorter candidate's. */
   low: number;
+  /** How many digits vary (1 to 4). */
+  lowDigits: number;
+  /** Which pair of low-digit tables the plan reads (they depend on `low & 3` and `lowDigits`). */
+  tableKind: number;
   /** First block that depends on the low digits; the ones before are hashed once per chunk. */
   firstBlock: number;
   /** Blocks from `firstBlock` to the end of the padded message. */
@@ -56,9 +72,10 @@ interface Plan {
 
 function makePlan(prefixLength: number, digits: number, suffixLength: number): Plan {
   const length = prefixLength + digits + suffixLength;
-  const low = prefixLength + digits - LOW_DIGITS;
+  const lowDigits = Math.min(digits, LOW_DIGITS);
+  const low = prefixLength + digits - lowDigits;
   const firstWord = low >> 2;
-  const lastWord = (low + LOW_DIGITS - 1) >> 2;
+  const lastWord = (low + lowDigits - 1) >> 2;
   const varying = firstWord === lastWord ? [firstWord] : [firstWord, lastWord];
   const firstBlock = firstWord >> 4;
   const blocks = Math.ceil((length + 9) / 64) - firstBlock;
@@ -70,8 +87,13 @@ function makePlan(prefixLength: number, digits: number, suffixLength: number): P
     varies.push(v);
   }
   if (SLOT_WORDS + blocks * 64 > MAX_SLOTS) throw new Error('proof kernel: message layout too large');
-  return { low, firstBlock, blocks, startRound: firstWord & 15, varying, varies };
+  const tableKind = (low & 3) * LOW_DIGITS + lowDigits - 1;
+  return { low, lowDigits, tableKind, firstBlock, blocks, startRound: firstWord & 15, varying, varies };
 }
+
+/** Byte offset of table `table` (0 or 1) of a plan in the shared memory. */
+const tableOffset = (plan: Plan, table: number): number =>
+  TABLES + (plan.tableKind * 2 + table) * TABLE_BYTES;
 
 const slotOfWord = (k: number, t: number): number => SLOT_WORDS + k * 64 + t;
 
@@ -194,7 +216,7 @@ function generate(plan: Plan, digest: boolean): FunctionBuilder {
           if (t < 16) {
             // The low digits' bytes from the table, plus the word's other (constant) bytes
             const table = plan.varying.indexOf((plan.firstBlock + k) * 16 + t);
-            fn.get(addr).v128Load(TABLE[table]);
+            fn.get(addr).v128Load(tableOffset(plan, table));
             splatSlot(slotOfWord(k, t));
             fn.add();
           } else {
@@ -249,33 +271,99 @@ function generate(plan: Plan, digest: boolean): FunctionBuilder {
 /** The slice of the WebAssembly JS API used here (every Node and Electron has it, the TS libs here lack it). */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule) => { exports: Record<string, unknown> };
+  Instance: new (
+    module: WasmModule,
+    imports: Record<string, Record<string, unknown>>,
+  ) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
 }
 type WasmModule = object;
 declare const WebAssembly: WasmApi;
 
-const modules = new Map<string, WasmModule>();
-
-function compiled(prefixLength: number, digits: number, suffixLength: number, digest: boolean): WasmModule {
-  const key = `${prefixLength}:${digits}:${suffixLength}:${digest}`;
-  let module = modules.get(key);
-  if (!module) {
-    const plan = makePlan(prefixLength, digits, suffixLength);
-    const fn = generate(plan, digest);
-    const bytes = digest ? OUT + ROWS * 128 : OUT;
-    module = new WebAssembly.Module(
-      assembleModule(Math.ceil(bytes / PAGE), [{ name: digest ? 'digest' : 'search', fn }]),
-    );
-    modules.set(key, module);
-  }
-  return module;
-}
-
-interface Instance {
+/** A compiled, instantiated kernel for one layout. */
+interface Kernel {
   plan: Plan;
   run: (start: number, end: number) => number;
+}
+
+/** This thread's kernel memory, created on first use (one per thread, whatever the number of kernels). */
+interface Memory {
+  memory: { buffer: ArrayBuffer };
   slots: Int32Array;
   out: Int32Array;
+  /** Table kinds already filled. */
+  tables: Set<number>;
+}
+
+let shared: Memory | null = null;
+
+function memory(): Memory {
+  if (!shared) {
+    const mem = new WebAssembly.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES });
+    const slots = new Int32Array(mem.buffer, SLOTS, MAX_SLOTS);
+    slots.set(K, SLOT_K);
+    shared = {
+      memory: mem,
+      slots,
+      out: new Int32Array(mem.buffer, OUT, ROWS * 32),
+      tables: new Set(),
+    };
+  }
+  return shared;
+}
+
+/**
+ * Fills a plan's pair of low-digit tables, once per thread: the varying digits of each candidate placed
+ * in the one or two words they occupy. Lane l of row i is candidate 4i + l of the chunk: the first row
+ * with a hit holds the chunk's smallest proof, so a single worker finds the very proof a tutorial node
+ * would. Rows past the last candidate of a short layout stay zero (they are never searched).
+ */
+function fillTables(mem: Memory, plan: Plan): void {
+  if (mem.tables.has(plan.tableKind)) return;
+  const words = [0, 1].map((t) => new Int32Array(mem.memory.buffer, tableOffset(plan, t), ROWS * LANES));
+  const align = plan.low & 3;
+  for (let v = 0; v < 10 ** plan.lowDigits; v += 1) {
+    let rest = v;
+    for (let q = plan.lowDigits - 1; q >= 0; q -= 1) {
+      const digit = rest % 10;
+      rest = (rest - digit) / 10;
+      const pos = align + q;
+      words[pos >> 2][v] |= (0x30 + digit) << (8 * (3 - (pos & 3)));
+    }
+  }
+  mem.tables.add(plan.tableKind);
+}
+
+const kernels = new Map<string, Kernel>();
+let kernelsBuilt = 0;
+
+/** The kernel for a layout: from this thread's cache (most recently used kept), or generated now. */
+function kernelFor(prefixLength: number, digits: number, suffixLength: number, digest: boolean): Kernel {
+  const key = `${prefixLength}:${digits}:${suffixLength}:${digest ? 'digest' : 'search'}`;
+  let kernel = kernels.get(key);
+  if (kernel) {
+    kernels.delete(key);
+    kernels.set(key, kernel);
+    return kernel;
+  }
+  const mem = memory();
+  const plan = makePlan(prefixLength, digits, suffixLength);
+  const name = digest ? 'digest' : 'search';
+  const module = new WebAssembly.Module(
+    assembleModule(MEMORY_PAGES, [{ name, fn: generate(plan, digest) }], { importMemory: true }),
+  );
+  const { exports } = new WebAssembly.Instance(module, { env: { memory: mem.memory } });
+  fillTables(mem, plan);
+  kernel = { plan, run: exports[name] as Kernel['run'] };
+  kernelsBuilt += 1;
+  while (kernels.size >= MAX_KERNELS) kernels.delete(kernels.keys().next().value as string);
+  kernels.set(key, kernel);
+  return kernel;
+}
+
+/** This thread's kernel cache: the layouts it holds (least recently used first) and how many were built. */
+export function kernelCache(): { layouts: string[]; built: number } {
+  return { layouts: [...kernels.keys()], built: kernelsBuilt };
 }
 
 /** The bits of hash word 0 that must be zero: the kernel's filter (hits are then checked exactly). */
@@ -284,12 +372,78 @@ export function wordMask(difficulty: number): number {
   return nibbles === 0 ? 0 : (-1 << (32 - 4 * nibbles)) | 0;
 }
 
+/** One layout's share of a chunk: candidates `base + from` to `base + to - 1`, all with `digits` digits. */
+interface Part {
+  high: string;
+  digits: number;
+  base: bigint;
+  from: number;
+  to: number;
+}
+
+/** The parts of a chunk: one for chunk 1 and above, one per digit count (1 to 4) for chunk 0. */
+function partsOf(chunk: number): Part[] {
+  if (!Number.isSafeInteger(chunk) || chunk < 0) {
+    throw new RangeError(`chunk must be a safe whole number, got ${chunk}`);
+  }
+  if (chunk > 0) {
+    const high = String(chunk);
+    return [
+      { high, digits: high.length + LOW_DIGITS, base: BigInt(chunk) * BigInt(CHUNK), from: 0, to: CHUNK },
+    ];
+  }
+  return [1, 2, 3, 4].map((digits) => ({
+    high: '',
+    digits,
+    base: 0n,
+    from: digits === 1 ? 0 : 10 ** (digits - 1),
+    to: 10 ** digits,
+  }));
+}
+
+/** Digit counts of the candidates tried first for the hint itself: 1 to 4 (chunk 0), then 5 to 8. */
+const HINT_DIGITS = 8;
+
+/**
+ * The digit counts a proof at this difficulty usually has: those of 16^d / 10 to 16^d × 5, where ~99% of
+ * the proofs are (a proof is about the 16^d-th candidate, with a geometric spread).
+ */
+export function likelyProofDigits(difficulty: number): number[] {
+  const expected = 16 ** Math.min(difficulty, 13);
+  const from = String(Math.max(0, Math.floor(expected / 10))).length;
+  // Candidates stay below 2^53: at most 16 digits.
+  const to = Math.min(16, String(Math.floor(expected * 5)).length);
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/**
+ * The kernels a warm-up prepares, in order, as (last proof, candidate digits) pairs (a kernel depends
+ * only on lengths): first those of the search of `job` itself, then those of the searches after it,
+ * whose last proof is a proof of this difficulty, so usually of one of {@link likelyProofDigits}.
+ */
+export function warmUpSteps(job: ProofJob): { job: ProofJob; digits: number }[] {
+  const likely = likelyProofDigits(job.difficulty);
+  const steps: { job: ProofJob; digits: number }[] = [];
+  for (let digits = 1; digits <= Math.max(HINT_DIGITS, likely.at(-1) ?? 0); digits += 1) {
+    steps.push({ job, digits });
+  }
+  const hintLength = job.lastProof.toString().length;
+  for (const length of likely) {
+    if (length === hintLength) continue;
+    const next = { ...job, lastProof: 10n ** BigInt(length - 1) };
+    for (let digits = 1; digits <= (likely.at(-1) ?? 1); digits += 1) steps.push({ job: next, digits });
+  }
+  return steps.slice(0, MAX_KERNELS);
+}
+
+/** How many times {@link ProofKernel.warm} runs a new kernel: enough for V8 to start optimising it. */
+const WARM_RUNS = 2;
+
 /** Searches proofs for one job, chunk by chunk, on the calling thread. */
 export class ProofKernel {
   private readonly prefix: Buffer;
   private readonly suffix: Buffer;
   private readonly difficulty: number;
-  private readonly instances = new Map<string, Instance>();
   /** Chaining value after the blocks made only of prefix bytes, the same for every chunk. */
   private readonly prefixChain: Int32Array;
   private readonly prefixBlocks: number;
@@ -317,29 +471,22 @@ export class ProofKernel {
     return true;
   }
 
-  /**
-   * Tries the candidates `chunk * 10 000 + 0..9999`; returns a valid one or null. `stopped` is polled
-   * during the slow first chunk only: the others take about a millisecond.
-   */
-  searchChunk(chunk: number, stopped?: () => boolean): bigint | null {
-    const base = BigInt(chunk) * BigInt(CHUNK);
-    if (chunk === 0) {
-      // One- to four-digit candidates do not fit the kernel's layout; there are few of them.
-      for (let v = 0; v < CHUNK; v += 1) {
-        if (this.isValid(BigInt(v))) return BigInt(v);
-        if (v % 1000 === 999 && stopped?.()) return null;
+  /** Tries the candidates `chunk * 10 000 + 0..9999` in order; returns the smallest valid one, or null. */
+  searchChunk(chunk: number): bigint | null {
+    for (const part of partsOf(chunk)) {
+      const { run } = this.prepare(part, false);
+      const end = Math.ceil(part.to / LANES);
+      for (let row = Math.floor(part.from / LANES); row < end;) {
+        const hit = run(row, end);
+        if (hit < 0) break;
+        for (let lane = 0; lane < LANES; lane += 1) {
+          const v = hit * LANES + lane;
+          if (v < part.from || v >= part.to) continue;
+          const candidate = part.base + BigInt(v);
+          if (this.isValid(candidate)) return candidate;
+        }
+        row = hit + 1;
       }
-      return null;
-    }
-    const inst = this.prepare(chunk, false);
-    for (let from = 0; from < ROWS;) {
-      const hit = inst.run(from, ROWS);
-      if (hit < 0) return null;
-      for (let lane = 0; lane < LANES; lane += 1) {
-        const candidate = base + BigInt(hit * LANES + lane);
-        if (this.isValid(candidate)) return candidate;
-      }
-      from = hit + 1;
     }
     return null;
   }
@@ -347,44 +494,49 @@ export class ProofKernel {
   /** The SHA-256 digests of the guesses of the chunk's 10 000 candidates, 32 bytes each (for tests). */
   digestChunk(chunk: number): Uint8Array {
     const out = new Uint8Array(CHUNK * 32);
-    if (chunk === 0) {
-      for (let v = 0; v < CHUNK; v += 1) {
-        out.set(
-          createHash('sha256').update(this.prefix).update(String(v)).update(this.suffix).digest(),
-          v * 32,
-        );
-      }
-      return out;
-    }
-    const inst = this.prepare(chunk, true);
-    inst.run(0, ROWS);
     const view = new DataView(out.buffer);
-    for (let i = 0; i < ROWS; i += 1) {
-      for (let lane = 0; lane < LANES; lane += 1) {
-        const v = i * LANES + lane;
-        for (let j = 0; j < 8; j += 1) view.setInt32(v * 32 + j * 4, inst.out[(i * 8 + j) * 4 + lane]);
+    const words = memory().out;
+    for (const part of partsOf(chunk)) {
+      const { run } = this.prepare(part, true);
+      run(Math.floor(part.from / LANES), Math.ceil(part.to / LANES));
+      for (let v = part.from; v < part.to; v += 1) {
+        const [row, lane] = [Math.floor(v / LANES), v % LANES];
+        for (let j = 0; j < 8; j += 1) view.setInt32(v * 32 + j * 4, words[(row * 8 + j) * 4 + lane]);
       }
     }
     return out;
   }
 
-  /** Gets the instance for this chunk's digit count and fills its per-chunk slots. */
-  private prepare(chunk: number, digest: boolean): Instance {
-    if (!Number.isSafeInteger(chunk) || chunk < 1) throw new RangeError(`bad chunk ${chunk}`);
-    const high = String(chunk);
-    const digits = high.length + LOW_DIGITS;
-    const inst = this.instance(digits, digest);
-    const { plan, slots } = inst;
+  /**
+   * Gets the kernel for candidates of `digits` digits ready ahead of a search: generated, compiled and
+   * run a few times, so that V8's optimising tier has it before the search needs it.
+   */
+  warm(digits: number): void {
+    if (!Number.isInteger(digits) || digits < 1 || digits > 16) {
+      throw new RangeError(`digits must be a whole number from 1 to 16, got ${digits}`);
+    }
+    const part = digits <= LOW_DIGITS ? partsOf(0)[digits - 1] : partsOf(10 ** (digits - LOW_DIGITS - 1))[0];
+    for (let i = 0; i < WARM_RUNS; i += 1) {
+      const { run } = this.prepare(part, false);
+      // A filter nothing passes (word 0 all zero, one chance in 2^32): every row is hashed.
+      memory().slots[SLOT_MASK] = -1;
+      run(Math.floor(part.from / LANES), Math.ceil(part.to / LANES));
+    }
+  }
 
+  /** Gets the kernel for a part's layout and fills its per-chunk slots. */
+  private prepare(part: Part, digest: boolean): Kernel {
+    const kernel = kernelFor(this.prefix.length, part.digits, this.suffix.length, digest);
+    const { plan } = kernel;
+    const { slots } = memory();
     const message = pad(
-      Buffer.concat([this.prefix, Buffer.from(high), Buffer.alloc(LOW_DIGITS), this.suffix]),
+      Buffer.concat([this.prefix, Buffer.from(part.high), Buffer.alloc(plan.lowDigits), this.suffix]),
     );
     const view = new DataView(message.buffer);
     const chain = Int32Array.from(this.prefixChain);
     for (let b = this.prefixBlocks; b < plan.firstBlock; b += 1) compress(chain, message, b * 64);
     slots.set(chain, SLOT_HIN);
     slots[SLOT_MASK] = wordMask(this.difficulty);
-    slots.set(K, SLOT_K);
 
     const w = new Int32Array(64);
     for (let k = 0; k < plan.blocks; k += 1) {
@@ -409,38 +561,6 @@ export class ProofKernel {
         slots.set(state, SLOT_STATE);
       }
     }
-    return inst;
-  }
-
-  private instance(digits: number, digest: boolean): Instance {
-    const key = `${digits}:${digest}`;
-    let inst = this.instances.get(key);
-    if (inst) return inst;
-    const module = compiled(this.prefix.length, digits, this.suffix.length, digest);
-    const exports = new WebAssembly.Instance(module).exports as Record<string, unknown>;
-    const memory = exports.memory as { buffer: ArrayBuffer };
-    const plan = makePlan(this.prefix.length, digits, this.suffix.length);
-    // The low-digit bytes of each candidate, placed in the one or two words they occupy. Lane l of row i
-    // is candidate 4i + l of the chunk: the first row with a hit holds the chunk's smallest proof, so a
-    // single worker finds the very proof a tutorial node would.
-    const tables = TABLE.map((offset) => new Int32Array(memory.buffer, offset, ROWS * LANES));
-    for (let i = 0; i < ROWS; i += 1) {
-      for (let lane = 0; lane < LANES; lane += 1) {
-        const digitsOfV = String(i * LANES + lane).padStart(LOW_DIGITS, '0');
-        for (let q = 0; q < LOW_DIGITS; q += 1) {
-          const pos = plan.low + q;
-          const table = plan.varying.indexOf(pos >> 2);
-          tables[table][i * 4 + lane] |= digitsOfV.charCodeAt(q) << (8 * (3 - (pos & 3)));
-        }
-      }
-    }
-    inst = {
-      plan,
-      run: exports[digest ? 'digest' : 'search'] as (start: number, end: number) => number,
-      slots: new Int32Array(memory.buffer, SLOTS, MAX_SLOTS),
-      out: digest ? new Int32Array(memory.buffer, OUT, ROWS * 32) : new Int32Array(0),
-    };
-    this.instances.set(key, inst);
-    return inst;
+    return kernel;
   }
 }

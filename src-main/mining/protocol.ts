@@ -23,9 +23,27 @@ export interface SearchRequest {
   control: SharedArrayBuffer;
 }
 
-/** What a worker reports about a search. */
+/** Prepares a worker's kernels for the searches a job will likely lead to (null: nothing to prepare). */
+export interface WarmRequest {
+  type: 'warm';
+  id: number;
+  job: ProofJob | null;
+}
+
+/** Asks a worker which kernels it holds (for tests and diagnostics). */
+export interface CacheRequest {
+  type: 'cache';
+  id: number;
+}
+
+/** What the searcher sends a worker. */
+export type WorkerRequest = SearchRequest | WarmRequest | CacheRequest;
+
+/** What a worker reports about a search or a warm-up. */
 export type WorkerReport =
   | { type: 'found'; id: number; proof: bigint }
   | { type: 'exhausted'; id: number }
   | { type: 'stopped'; id: number }
-  | { type: 'failed'; id: number; message: string };
+  | { type: 'failed'; id: number; message: string }
+  | { type: 'warmed'; id: number }
+  | { type: 'cache'; id: number; layouts: string[]; built: number };

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CONTROL_NEXT, CONTROL_STOP, CONTROL_TRIED, controlBytes } from './protocol.ts';
-import type { SearchRequest, WorkerReport } from './protocol.ts';
+import type { SearchRequest, WarmRequest, WorkerReport } from './protocol.ts';
 import type { FindOptions, MiningProgress, ProofJob, ProofSearcher } from './types.ts';
 import { miningWorkerFile } from './worker-file.ts';
 import type { WorkerFile } from './worker-file.ts';
@@ -52,12 +52,22 @@ interface Search {
   settle: (outcome: { proof: bigint } | { error: unknown }) => void;
 }
 
-/** Creates a proof searcher backed by worker threads (started on the first search, kept until close). */
+/** A warm-up in progress: how many workers have yet to report it done. */
+interface Warm {
+  remaining: number;
+  resolve: () => void;
+}
+
+/**
+ * Creates a proof searcher backed by worker threads (started by `warm()` or the first search, kept
+ * until close).
+ */
 export function createProofSearcher(options: ProofSearcherOptions = {}): ProofSearcher {
   const workerFile = options.workerFile ?? miningWorkerFile();
   let wanted = options.workers ?? 0;
   let workers: Worker[] = [];
   let current: Search | null = null;
+  const warms = new Map<number, Warm>();
   let nextId = 1;
   let closed = false;
 
@@ -65,13 +75,35 @@ export function createProofSearcher(options: ProofSearcherOptions = {}): ProofSe
     current?.settle({ error });
   };
 
+  // Workers keep the process alive only while they have something to do for it.
+  const refresh = (): void => {
+    const busy = current !== null || warms.size > 0;
+    for (const worker of workers) {
+      if (busy) worker.ref();
+      else worker.unref();
+    }
+  };
+
   const terminateAll = async (): Promise<void> => {
     const old = workers;
     workers = [];
+    // Warm-ups of these workers are over: nothing they prepared will be used.
+    const ended = [...warms.values()];
+    warms.clear();
+    for (const warm of ended) warm.resolve();
     await Promise.all(old.map((worker) => worker.terminate()));
   };
 
   const onReport = (report: WorkerReport): void => {
+    if (report.type === 'warmed') {
+      const warm = warms.get(report.id);
+      if (warm && --warm.remaining === 0) {
+        warms.delete(report.id);
+        refresh();
+        warm.resolve();
+      }
+      return;
+    }
     const search = current;
     // Reports of a search that was cancelled or already settled are late: ignore them.
     if (!search || report.id !== search.id) return;
@@ -105,6 +137,8 @@ export function createProofSearcher(options: ProofSearcherOptions = {}): ProofSe
     return workers;
   };
 
+  const poolSize = (): number => (wanted > 0 ? wanted : defaultWorkerCount());
+
   return {
     find(job: ProofJob, findOptions: FindOptions = {}): Promise<bigint> {
       const { signal, onProgress } = findOptions;
@@ -118,7 +152,7 @@ export function createProofSearcher(options: ProofSearcherOptions = {}): ProofSe
       // A new search replaces the running one: its caller is told it was cancelled, never given a proof.
       stopCurrent(abortError());
 
-      const pool = ensureWorkers(wanted > 0 ? wanted : defaultWorkerCount());
+      const pool = ensureWorkers(poolSize());
       const id = nextId++;
       const control = new SharedArrayBuffer(controlBytes(pool.length));
       const stop = new Int32Array(control, 0, 1);
@@ -160,19 +194,36 @@ export function createProofSearcher(options: ProofSearcherOptions = {}): ProofSe
             Atomics.store(stop, CONTROL_STOP, 1);
             clearInterval(timer);
             signal?.removeEventListener('abort', onAbort);
-            for (const worker of pool) worker.unref();
+            refresh();
             if ('proof' in outcome) resolve(outcome.proof);
             else reject(outcome.error);
           },
         };
         current = search;
+        refresh();
         signal?.addEventListener('abort', onAbort, { once: true });
         Atomics.store(counters, CONTROL_NEXT, 0n);
         pool.forEach((worker, index) => {
-          worker.ref();
           const request: SearchRequest = { type: 'search', id, job, worker: index, control };
           worker.postMessage(request);
         });
+      });
+    },
+
+    warm(hint?: ProofJob): Promise<void> {
+      if (closed) return Promise.resolve();
+      try {
+        if (hint !== undefined) checkJob(hint);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const pool = ensureWorkers(poolSize());
+      const id = nextId++;
+      return new Promise<void>((resolve) => {
+        warms.set(id, { remaining: pool.length, resolve });
+        refresh();
+        const request: WarmRequest = { type: 'warm', id, job: hint ?? null };
+        for (const worker of pool) worker.postMessage(request);
       });
     },
 

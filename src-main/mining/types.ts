@@ -33,6 +33,16 @@ export interface FindOptions {
 export interface ProofSearcher {
   /** Resolves with a valid proof for the job. */
   find(job: ProofJob, options?: FindOptions): Promise<bigint>;
+  /**
+   * Starts the worker threads now rather than on the first search, and prepares in each the kernels
+   * that the search of `hint` (the job the next search will likely be) goes through first, candidates
+   * of 1 to 8 digits, then those of the searches after it (last proofs of the usual lengths at this
+   * difficulty). Without a hint only the threads are started. Resolves when done, or at once when the
+   * workers are replaced or closed meanwhile; rejects only a bad hint. A search started meanwhile waits
+   * for one small step of the warm-up at most (one kernel, a few milliseconds), and `close()` does not
+   * wait for it at all. Call it at start, and again when the profile or difficulty changes.
+   */
+  warm(hint?: ProofJob): Promise<void>;
   /** Number of worker threads used for the next search. */
   setWorkers(count: number): void;
   /** Stops any search and terminates the workers. */

@@ -10,9 +10,8 @@ export const I32 = 0x7f;
 /** The 128-bit SIMD value type. */
 export const V128 = 0x7b;
 
-/** Unsigned LEB128, the encoding of every index and size in a module. */
-export function uleb(value: number): number[] {
-  const out: number[] = [];
+/** Unsigned LEB128, the encoding of every index and size in a module (appended to `out`). */
+export function uleb(value: number, out: number[] = []): number[] {
   let v = value >>> 0;
   do {
     let byte = v & 0x7f;
@@ -23,9 +22,8 @@ export function uleb(value: number): number[] {
   return out;
 }
 
-/** Signed LEB128, the encoding of `i32.const` immediates. */
-export function sleb(value: number): number[] {
-  const out: number[] = [];
+/** Signed LEB128, the encoding of `i32.const` immediates (appended to `out`). */
+export function sleb(value: number, out: number[] = []): number[] {
   let v = value | 0;
   for (;;) {
     const byte = v & 0x7f;
@@ -36,17 +34,30 @@ export function sleb(value: number): number[] {
   }
 }
 
-function bytesOfName(name: string): number[] {
-  const bytes = [...new TextEncoder().encode(name)];
-  return [...uleb(bytes.length), ...bytes];
+/** Concatenates byte runs (a module's code is tens of kilobytes: no array spreads of it). */
+function join(parts: ArrayLike<number>[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
-function section(id: number, payload: number[]): number[] {
-  return [id, ...uleb(payload.length), ...payload];
+function bytesOfName(name: string): Uint8Array {
+  const bytes = new TextEncoder().encode(name);
+  return join([uleb(bytes.length), bytes]);
 }
 
-function vector(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
+function section(id: number, payload: Uint8Array): Uint8Array {
+  return join([[id], uleb(payload.length), payload]);
+}
+
+function vector(items: ArrayLike<number>[]): Uint8Array {
+  return join([uleb(items.length), ...items]);
 }
 
 // SIMD opcodes (after the 0xfd prefix), from the WebAssembly SIMD proposal as standardised.
@@ -85,24 +96,30 @@ export class FunctionBuilder {
   }
 
   private simd(op: number, ...imm: number[]): this {
-    this.code.push(0xfd, ...uleb(op), ...imm);
+    this.code.push(0xfd);
+    uleb(op, this.code);
+    for (const byte of imm) this.code.push(byte);
     return this;
   }
 
   get(index: number): this {
-    this.code.push(0x20, ...uleb(index));
+    this.code.push(0x20);
+    uleb(index, this.code);
     return this;
   }
   set(index: number): this {
-    this.code.push(0x21, ...uleb(index));
+    this.code.push(0x21);
+    uleb(index, this.code);
     return this;
   }
   tee(index: number): this {
-    this.code.push(0x22, ...uleb(index));
+    this.code.push(0x22);
+    uleb(index, this.code);
     return this;
   }
   i32Const(value: number): this {
-    this.code.push(0x41, ...sleb(value));
+    this.code.push(0x41);
+    sleb(value, this.code);
     return this;
   }
   i32Add(): this {
@@ -145,11 +162,13 @@ export class FunctionBuilder {
     return this;
   }
   br(depth: number): this {
-    this.code.push(0x0c, ...uleb(depth));
+    this.code.push(0x0c);
+    uleb(depth, this.code);
     return this;
   }
   brIf(depth: number): this {
-    this.code.push(0x0d, ...uleb(depth));
+    this.code.push(0x0d);
+    uleb(depth, this.code);
     return this;
   }
   return(): this {
@@ -158,14 +177,20 @@ export class FunctionBuilder {
   }
   /** Loads a v128 from `address + offset` (the address is on the stack). */
   v128Load(offset: number): this {
-    return this.simd(SIMD.load, 4, ...uleb(offset));
+    this.simd(SIMD.load, 4);
+    uleb(offset, this.code);
+    return this;
   }
   /** Loads the i32 at `address + offset` into all four lanes. */
   load32Splat(offset: number): this {
-    return this.simd(SIMD.load32Splat, 2, ...uleb(offset));
+    this.simd(SIMD.load32Splat, 2);
+    uleb(offset, this.code);
+    return this;
   }
   v128Store(offset: number): this {
-    return this.simd(SIMD.store, 4, ...uleb(offset));
+    this.simd(SIMD.store, 4);
+    uleb(offset, this.code);
+    return this;
   }
   /** A v128 constant with the same i32 in each lane. */
   splatConst(value: number): this {
@@ -210,7 +235,7 @@ export class FunctionBuilder {
   }
 
   /** The encoded body (locals and instructions), as the code section wants it. */
-  encode(): number[] {
+  encode(): Uint8Array {
     const groups: number[][] = [];
     for (let i = 0; i < this.localTypes.length;) {
       let j = i;
@@ -218,34 +243,35 @@ export class FunctionBuilder {
       groups.push([...uleb(j - i), this.localTypes[i]]);
       i = j;
     }
-    const body = [...vector(groups), ...this.code, 0x0b];
-    return [...uleb(body.length), ...body];
+    const body = join([vector(groups), this.code, [0x0b]]);
+    return join([uleb(body.length), body]);
   }
 }
 
-/** Assembles a module with one exported memory (`memory`) and the given exported functions. */
+/**
+ * Assembles a module with the given exported functions and one memory of `memoryPages` pages: its own,
+ * exported as `memory`, or (with `importMemory`) imported as `env.memory`, so that many modules can
+ * share one linear memory.
+ */
 export function assembleModule(
   memoryPages: number,
   functions: { name: string; fn: FunctionBuilder }[],
+  options: { importMemory?: boolean } = {},
 ): Uint8Array {
-  const types = functions.map(({ fn }) => [
-    0x60,
-    ...vector(fn.params.map((t) => [t])),
-    ...vector(fn.results.map((t) => [t])),
-  ]);
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector(types)),
-    ...section(3, vector(functions.map((_, i) => uleb(i)))),
-    ...section(5, vector([[0x00, ...uleb(memoryPages)]])),
-    ...section(
-      7,
-      vector([
-        [...bytesOfName('memory'), 0x02, 0x00],
-        ...functions.map(({ name }, i) => [...bytesOfName(name), 0x00, ...uleb(i)]),
-      ]),
-    ),
-    ...section(10, vector(functions.map(({ fn }) => fn.encode()))),
-  ];
-  return Uint8Array.from(bytes);
+  const types = functions.map(({ fn }) =>
+    join([[0x60], vector(fn.params.map((t) => [t])), vector(fn.results.map((t) => [t]))]),
+  );
+  const limits = [0x00, ...uleb(memoryPages)];
+  const exports = functions.map(({ name }, i) => join([bytesOfName(name), [0x00], uleb(i)]));
+  const sections = [[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], section(1, vector(types))];
+  if (options.importMemory) {
+    sections.push(section(2, vector([join([bytesOfName('env'), bytesOfName('memory'), [0x02], limits])])));
+  }
+  sections.push(section(3, vector(functions.map((_, i) => uleb(i)))));
+  if (!options.importMemory) {
+    sections.push(section(5, vector([limits])));
+    exports.unshift(join([bytesOfName('memory'), [0x02, 0x00]]));
+  }
+  sections.push(section(7, vector(exports)), section(10, vector(functions.map(({ fn }) => fn.encode()))));
+  return join(sections);
 }

@@ -1,7 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CHUNK, MAX_CHUNK, ProofKernel, wordMask } from '../../src-main/mining/kernel.ts';
+import {
+  CHUNK,
+  MAX_CHUNK,
+  MAX_KERNELS,
+  ProofKernel,
+  kernelCache,
+  likelyProofDigits,
+  warmUpSteps,
+  wordMask,
+} from '../../src-main/mining/kernel.ts';
 import type { ProofJob } from '../../src-main/mining/types.ts';
+import { pythonProofs } from './python-proofs.ts';
 
 const GENESIS_HASH = '9bd58252bbed62b0af795f7c177c9b115bbb161f41df0ac728443cfb2b9e2067';
 
@@ -25,6 +35,15 @@ function firstMismatch(job: ProofJob, chunk: number, from = 0, to = CHUNK): stri
     if (!expected.equals(digests.subarray(v * 32, v * 32 + 32))) {
       return `${job.profile} lastProof=${job.lastProof} candidate=${candidate}`;
     }
+  }
+  return null;
+}
+
+/** The smallest candidate of a chunk that node:crypto accepts, or null. */
+function oracleSearch(job: ProofJob, chunk: number): bigint | null {
+  for (let v = 0; v < CHUNK; v += 1) {
+    const candidate = BigInt(chunk) * BigInt(CHUNK) + BigInt(v);
+    if (leadingZeroNibbles(oracle(job, candidate)) >= job.difficulty) return candidate;
   }
   return null;
 }
@@ -105,15 +124,82 @@ describe('ProofKernel', () => {
             lastProof: randomDigits(8),
             lastHash: randomBytes(32).toString('hex'),
           };
-          let expected: bigint | null = null;
-          for (let v = 0; v < CHUNK && expected === null; v += 1) {
-            const candidate = BigInt(chunk) * BigInt(CHUNK) + BigInt(v);
-            if (leadingZeroNibbles(oracle(job, candidate)) >= difficulty) expected = candidate;
-          }
-          expect(new ProofKernel(job).searchChunk(chunk)).toBe(expected);
+          expect(new ProofKernel(job).searchChunk(chunk)).toBe(oracleSearch(job, chunk));
         }
       }
     }
+  });
+
+  it('finds proofs below 10 000 (1 to 4 digits), the very ones the tutorial loop finds in python3', () => {
+    const jobs: ProofJob[] = [];
+    for (const profile of ['article', 'dvf'] as const) {
+      for (let lastProof = 0n; lastProof < 60n; lastProof += 1n) {
+        jobs.push({ profile, difficulty: 4, lastProof, lastHash: GENESIS_HASH });
+      }
+      for (let difficulty = 1; difficulty <= 3; difficulty += 1) {
+        for (const lastProof of [0n, 7n, 42n, 100n, 35293n, 110650n, 123456789012n, 10n ** 70n]) {
+          jobs.push({ profile, difficulty, lastProof, lastHash: GENESIS_HASH });
+        }
+      }
+    }
+    const expected = pythonProofs(jobs, CHUNK);
+    // Small proofs of every length, so that each of chunk 0's four kernels has to find some.
+    const lengths = new Set(expected.filter((p) => p !== null).map((p) => String(p).length));
+    expect([...lengths].sort()).toEqual([1, 2, 3, 4]);
+    expect(jobs.map((job) => new ProofKernel(job).searchChunk(0))).toEqual(expected);
+  });
+
+  it('keeps kernels per layout across jobs, at most MAX_KERNELS of them, least recently used out', () => {
+    const job = (lastProof: bigint, difficulty = 2): ProofJob => ({
+      profile: 'article',
+      difficulty,
+      lastProof,
+      lastHash: '',
+    });
+    expect(new ProofKernel(job(11111n)).searchChunk(12)).toBe(oracleSearch(job(11111n), 12));
+    expect(kernelCache().layouts).toContain('5:6:0:search');
+    const { built } = kernelCache();
+    // Another job with the same lengths (prefix 5, candidate 6 digits): nothing new to build.
+    expect(new ProofKernel(job(22222n)).searchChunk(34)).toBe(oracleSearch(job(22222n), 34));
+    expect(kernelCache().built).toBe(built);
+    for (let length = 1; length <= MAX_KERNELS + 4; length += 1) {
+      new ProofKernel(job(10n ** BigInt(length + 20))).searchChunk(1);
+    }
+    expect(kernelCache().layouts).toHaveLength(MAX_KERNELS);
+    expect(kernelCache().layouts).not.toContain('5:6:0:search');
+    // An evicted layout is built again, and is as exact as before.
+    expect(new ProofKernel(job(11111n)).searchChunk(12)).toBe(oracleSearch(job(11111n), 12));
+    expect(kernelCache().layouts.at(-1)).toBe('5:6:0:search');
+  });
+
+  it('warm() builds the kernels of a digit count ahead of a search, which then builds none', () => {
+    const job: ProofJob = { profile: 'dvf', difficulty: 3, lastProof: 1234567n, lastHash: GENESIS_HASH };
+    const kernel = new ProofKernel(job);
+    for (let digits = 1; digits <= 8; digits += 1) kernel.warm(digits);
+    for (let digits = 1; digits <= 8; digits += 1) {
+      expect(kernelCache().layouts).toContain(`7:${digits}:64:search`);
+    }
+    const { built } = kernelCache();
+    const other = { ...job, lastProof: 7654321n };
+    for (const chunk of [0, 5, 42, 999]) {
+      expect(new ProofKernel(other).searchChunk(chunk)).toBe(oracleSearch(other, chunk));
+    }
+    expect(kernelCache().built).toBe(built);
+    expect(() => kernel.warm(0)).toThrow(RangeError);
+  });
+
+  it('plans a warm-up: the next search, then the searches after proofs of the usual lengths', () => {
+    expect(likelyProofDigits(0)).toEqual([1]);
+    expect(likelyProofDigits(4)).toEqual([4, 5, 6]);
+    expect(likelyProofDigits(5)).toEqual([6, 7]);
+    expect(likelyProofDigits(20).at(-1)).toBe(16);
+    const job: ProofJob = { profile: 'article', difficulty: 4, lastProof: 100n, lastHash: '' };
+    const steps = warmUpSteps(job).map((step) => `${step.job.lastProof.toString().length}:${step.digits}`);
+    expect(steps.slice(0, 8)).toEqual(['3:1', '3:2', '3:3', '3:4', '3:5', '3:6', '3:7', '3:8']);
+    expect(steps.slice(8)).toEqual(
+      [4, 5, 6].flatMap((length) => [1, 2, 3, 4, 5, 6].map((digits) => `${length}:${digits}`)),
+    );
+    expect(warmUpSteps({ ...job, difficulty: 13 }).length).toBeLessThanOrEqual(MAX_KERNELS);
   });
 
   it('filters on the leading nibbles of hash word 0, up to 8, and checks the rest exactly', () => {
