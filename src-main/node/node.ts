@@ -8,7 +8,7 @@ import { dumpsPy } from '../chain/json.ts';
 import { proofJobFor } from '../chain/proof.ts';
 import { newNodeId, newTransactionId, parseNewTransaction } from '../chain/transaction.ts';
 import type { PendingTransaction, PyValue, Rules } from '../chain/types.ts';
-import type { ProofJob, ProofSearcher } from '../mining/types.ts';
+import type { ProofSearcher } from '../mining/types.ts';
 import type { ActivityEntry, ActivityKind, NodeStatus, PeerInfo } from '../shared/api.ts';
 import { NodeError } from '../shared/errors.ts';
 import { message, renderMessage, type Message } from '../shared/messages.ts';
@@ -116,8 +116,8 @@ export class BlockpartyNode implements NodeApi {
       deps.log?.('warn', renderMessage(notice));
     }
     deps.searcher.setWorkers(settings.workers);
-    const warm = (deps.searcher as { warm?: (hint: ProofJob) => Promise<void> }).warm;
-    void warm?.call(deps.searcher, proofJobFor(node.rules(), ledger.tip)).catch(() => undefined);
+    // Threads started and kernels built now, so that the first Mine is as quick as the others.
+    void deps.searcher.warm(proofJobFor(node.rules(), ledger.tip)).catch(() => undefined);
     node.record('node', message('node-started', { blocks: ledger.chain.length, pending: ledger.pending.length }));
     if (settings.autoMine) node.miner.setAuto(true);
     return node;
@@ -247,7 +247,10 @@ export class BlockpartyNode implements NodeApi {
     }
     this.saveSettings(next);
     if (before.workers !== next.workers) this.deps.searcher.setWorkers(next.workers);
-    if (before.difficulty !== next.difficulty) this.miner.tipChanged();
+    if (before.difficulty !== next.difficulty || before.profile !== next.profile) {
+      this.miner.tipChanged();
+      void this.deps.searcher.warm(proofJobFor(this.rules(), this.ledger.tip)).catch(() => undefined);
+    }
     if (before.autoMine !== next.autoMine) this.miner.setAuto(next.autoMine);
     return this.settings();
   }
