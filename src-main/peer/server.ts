@@ -3,6 +3,7 @@ import type { PyValue } from '../chain/types.ts';
 import { dumpsPy, parsePyJson } from '../chain/json.ts';
 import { NodeError, type NodeApi, type PeerOutcome } from '../node/types.ts';
 import { isLoopbackRemote } from './address.ts';
+import { refuseCrossSite } from './cross-site.ts';
 
 /** What the peer server needs from the node. */
 export interface PeerServerDeps {
@@ -46,6 +47,7 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     ajv: { customOptions: { coerceTypes: false } },
     schemaErrorFormatter: (errors) => new Error(errors.map(describeSchemaError).join('; ')),
   });
+  refuseCrossSite(app);
 
   // The tutorial's clients often POST without a JSON content type: parse every body as JSON, with the
   // parser that keeps ints and floats apart.
