@@ -22,6 +22,8 @@ Runs a Blockparty node without a window: the tutorial's peer API plus a dashboar
       --workers N         mining threads (default: cores - 1)
       --allow-remote-mine let other machines call GET /mine
       --no-dashboard      do not serve the browser dashboard
+      --dashboard-port N  the dashboard's port on 127.0.0.1 (default: any free one; when taken, the next
+                          free one); keep it to have open tabs reconnect after a restart
       --peer-timeout MS   how long to wait for each peer during resolve (default 3000)
   -h, --help              show this help
 `;
@@ -31,6 +33,7 @@ function readArgs(argv: string[]): {
   overrides: Partial<Settings>;
   dataDir: string;
   dashboard: boolean;
+  dashboardPort: number | undefined;
   peerTimeoutMs: number | undefined;
 } {
   let parsed;
@@ -47,6 +50,7 @@ function readArgs(argv: string[]): {
         workers: { type: 'string' },
         'allow-remote-mine': { type: 'boolean' },
         'no-dashboard': { type: 'boolean' },
+        'dashboard-port': { type: 'string' },
         'peer-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -86,6 +90,7 @@ function readArgs(argv: string[]): {
     overrides,
     dataDir,
     dashboard: !values['no-dashboard'],
+    dashboardPort: integer('dashboard-port', values['dashboard-port']),
     peerTimeoutMs: integer('peer-timeout', values['peer-timeout']),
   };
 }
@@ -159,8 +164,11 @@ async function main(): Promise<void> {
   if (args.dashboard) {
     try {
       const { startDashboard } = await import('./control/headless-dashboard.ts');
-      const dashboard = await startDashboard(node);
+      // BLOCKPARTY_DASHBOARD_TOKEN: a token to keep across starts, passed outside argv (which `ps` shows).
+      const token = process.env['BLOCKPARTY_DASHBOARD_TOKEN'] || undefined;
+      const dashboard = await startDashboard(node, { port: args.dashboardPort, token });
       closeDashboard = dashboard.close;
+      if (dashboard.portNote) out(dashboard.portNote);
       out(`Dashboard: ${dashboard.url}`);
     } catch (error) {
       out(`Dashboard unavailable: ${(error as Error).message}`);
