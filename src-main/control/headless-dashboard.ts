@@ -28,7 +28,10 @@ export interface HeadlessDashboard {
 }
 
 /** Serves the dashboard and its control API on loopback for the headless node. */
-export async function startDashboard(node: NodeApi, options: DashboardOptions = {}): Promise<HeadlessDashboard> {
+export async function startDashboard(
+  node: NodeApi,
+  options: DashboardOptions = {},
+): Promise<HeadlessDashboard> {
   const service = createDashboardService(node);
   try {
     const server = await startControlServer(service, {

@@ -246,13 +246,14 @@ describe('cross-site requests to a node', () => {
 
   it('curl-like clients keep working exactly as the tutorial documents, with or without Content-Type', async () => {
     const tx = '{"sender": "alice", "recipient": "bob", "amount": 5}';
-    for (const headers of [
+    const variants: Record<string, string>[] = [
       { 'Content-Type': 'application/json' },
       {},
       // curl -d without -H sends this.
       { 'Content-Type': 'application/x-www-form-urlencoded' },
       { 'Content-Type': 'text/plain' },
-    ]) {
+    ];
+    for (const headers of variants) {
       const res = await rawRequest('POST', `${peerApi}/transactions/new`, { headers, body: tx });
       expect({ status: res.status, body: res.body }, JSON.stringify(headers)).toEqual({
         status: 201,

@@ -23,7 +23,7 @@ interface Expected {
   pending: RegExp | null;
 }
 
-const SCREENS = ['overview', 'chain', 'transactions', 'peers', 'settings', 'activity'] as const;
+type Screen = 'overview' | 'chain' | 'transactions' | 'peers' | 'settings' | 'activity';
 
 let dirs: string[] = [];
 let nodes: HeadlessNode[] = [];
@@ -36,7 +36,7 @@ function tempDir(): string {
   return dir;
 }
 
-async function go(page: Page, screen: (typeof SCREENS)[number]): Promise<void> {
+async function go(page: Page, screen: Screen): Promise<void> {
   await page.click(`[data-testid=nav-${screen}]`);
   await page.waitForSelector(`[data-testid=nav-${screen}].router-link-active`);
 }
