@@ -24,7 +24,7 @@ export interface ControlServerOptions {
   token: string;
   /** The built dashboard (`out/renderer`); null serves the API only. */
   rendererDir: string | null;
-  /** Seconds between SSE keep-alive comments, so proxies and browsers keep the stream open. */
+  /** Milliseconds between SSE keep-alive comments: proxies keep the stream open, and the dashboard tells a live stream from a dead one. */
   heartbeatMs?: number;
   logger?: boolean;
 }
