@@ -27,7 +27,8 @@ Runs a Blockparty node without a window: the tutorial's peer API plus a dashboar
       --no-discovery      do not find or announce nodes on the LAN
       --manual            the tutorial's manual flow: no relay, register and resolve by hand
       --no-dashboard      do not serve the browser dashboard
-      --dashboard-port N  the browser dashboard's port (default: the one used last time, else any free one)
+      --dashboard-port N  the dashboard's port on 127.0.0.1 (default: the one used last time, else any
+                          free one; when taken, the next free one), kept so open tabs reconnect
       --peer-timeout MS   how long to wait for each peer (default 3000)
   -h, --help              show this help
 `;
@@ -164,11 +165,14 @@ async function main(): Promise<void> {
   if (args.dashboard) {
     try {
       const { startDashboard } = await import('./control/headless-dashboard.ts');
-      const dashboard = await startDashboard(node, { port: node.settings().dashboardPort || undefined });
+      const state = running.storage.state;
+      const saved = state.read().dashboardToken ?? undefined;
+      const dashboard = await startDashboard(node, { port: node.settings().dashboardPort || undefined, token: saved });
       closeDashboard = dashboard.close;
-      // The same address next time, so that an open tab finds the node again after a restart.
-      const port = Number(new URL(dashboard.url).port);
-      if (node.settings().dashboardPort !== port) await node.updateSettings({ dashboardPort: port });
+      // The same address and token next time, so that an open tab finds the node again after a restart.
+      if (dashboard.token !== saved) state.saveDashboardToken(dashboard.token);
+      if (node.settings().dashboardPort !== dashboard.port) await node.updateSettings({ dashboardPort: dashboard.port });
+      if (dashboard.portNote) out(dashboard.portNote);
       out(`Dashboard: ${dashboard.url}`);
     } catch (error) {
       out(`Dashboard unavailable: ${(error as Error).message}`);

@@ -1,10 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiError, DashboardApi, EventName, OperationName, Result } from '../shared/api.ts';
+import type { ApiError, DashboardApi, ErrorCode, EventName, OperationName, Result } from '../shared/api.ts';
 import {
   CONTROL_API_PREFIX,
   CONTROL_EVENTS_PATH,
@@ -14,16 +15,17 @@ import {
   controlOperationPath,
 } from '../shared/api.ts';
 import { CONTENT_SECURITY_POLICY } from '../shared/security.ts';
-import { statusOf } from '../shared/errors.ts';
+import { NodeError, statusOf } from '../shared/errors.ts';
+import { message, type Message } from '../shared/messages.ts';
 import type { DashboardService } from './service.ts';
 
 /** Options of the control server. */
 export interface ControlServerOptions {
-  /** The secret every request must carry (header, query or, for static files, the cookie). */
+  /** The secret every API request must carry (`Authorization: Bearer`, or `?token=` for tools). */
   token: string;
   /** The built dashboard (`out/renderer`); null serves the API only. */
   rendererDir: string | null;
-  /** Seconds between SSE keep-alive comments, so proxies and browsers keep the stream open. */
+  /** Milliseconds between SSE keep-alive comments: proxies keep the stream open, and the dashboard tells a live stream from a dead one. */
   heartbeatMs?: number;
   logger?: boolean;
 }
@@ -34,42 +36,49 @@ export interface StartedControlServer {
   url: string;
   token: string;
   port: number;
+  /** Says which port was taken when the asked one was busy (null when the asked one is in use). */
+  portNote: string | null;
   close(): Promise<void>;
+}
+
+/** How startControlServer listens. */
+export interface StartControlOptions {
+  /** The built dashboard; null serves the API only. */
+  rendererDir: string | null;
+  /** The port to listen on: a saved one, so open tabs and their preferences survive restarts. 0 or none: any. */
+  port?: number;
+  /** A saved token (see isValidControlToken); none: a fresh one. */
+  token?: string;
+  /** Ports tried from `port` up when it is taken (default 20), before any free one. */
+  portAttempts?: number;
 }
 
 // Names the machine itself; any other Host (a rebinding attacker's domain) is refused.
 const LOOPBACK_HOSTNAMES = new Set(['127.0.0.1', 'localhost']);
-const COOKIE_NAME = 'blockparty_token';
 const BODY_LIMIT = 64 * 1024;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
+// The route @fastify/static adds for the dashboard's files.
+const STATIC_ROUTE = '/*';
+// `none`: the address bar (the link the node printed); anything else is another page's doing.
+const OUR_FETCH_SITES = new Set(['same-origin', 'none']);
 
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  // The token is in the page's URL: never leak it to another site.
+  // The token is in the page's URL until the page removes it: never leak it to another site.
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
   'cross-origin-resource-policy': 'same-origin',
 };
 
-/** A fresh random token for one run of the control server. */
+/** A fresh random token (256 bits, base64url) for the control server. */
 export function makeControlToken(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** Whether a saved token is strong enough to guard the dashboard: 22+ base64url characters (128+ bits). */
+export function isValidControlToken(token: string): boolean {
+  return /^[A-Za-z0-9_-]{22,256}$/.test(token);
 }
 
 /**
@@ -103,44 +112,69 @@ export function buildControlServer(
 
   app.addHook('onRequest', async (request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
-    if (!isLoopbackHostHeader(request.headers.host)) {
-      return sendError(reply, { code: 'forbidden', message: 'This dashboard only answers to 127.0.0.1.' });
+    const host = request.headers.host;
+    // A rebinding attacker's domain that resolves to 127.0.0.1 still names itself in Host.
+    if (!isLoopbackHostHeader(host)) {
+      return fail(reply, 'forbidden', message('forbidden-host'));
     }
+    // Another port of 127.0.0.1 is another origin: its pages get nothing here, files included.
     const origin = request.headers.origin;
-    if (origin !== undefined && !isLoopbackOrigin(origin)) {
-      return sendError(reply, { code: 'forbidden', message: 'Requests from other sites are refused.' });
+    if (origin !== undefined && !isOwnOrigin(origin, host)) {
+      return fail(reply, 'forbidden', message('forbidden-origin'));
     }
-    // The cookie only unlocks static files (GETs no route matched): another page on 127.0.0.1 could
-    // make the browser send it to the API.
-    const isStatic =
-      request.method === 'GET' &&
-      request.routeOptions.url === undefined &&
-      !request.url.startsWith(CONTROL_API_PREFIX);
-    const presented = [bearerToken(request), queryToken(request), ...(isStatic ? cookieTokens(request) : [])];
+    // The dashboard's files are public code; its data and its buttons need the token.
+    if (isPublicFile(request)) return;
+    const site = request.headers['sec-fetch-site'];
+    if (typeof site === 'string' && !OUR_FETCH_SITES.has(site.toLowerCase())) {
+      return fail(reply, 'forbidden', message('forbidden-origin'));
+    }
+    const presented = [bearerToken(request), queryToken(request)];
     if (!presented.some((t) => t !== null && sameSecret(t, options.token))) {
-      return sendError(reply, {
-        code: 'unauthorized',
-        message: 'Open the dashboard with the address the node printed (it carries the token).',
-      });
+      return fail(reply, 'unauthorized', message('unauthorized'));
     }
   });
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       app.log.error(error);
-      return sendError(reply, { code: 'internal', message: `Unexpected error: ${error.message}` });
+      return fail(reply, 'internal', message('internal', { error: error.message }));
     }
-    // Fastify's own 4xx: unreadable JSON, a body too large, a content type it does not parse.
-    return sendError(reply, { code: 'invalid-request', message: error.message }, status);
+    // Fastify's own 4xx: unreadable JSON, a body too large, a content type it does not parse; and
+    // the paths @fastify/static refuses (`..`, NUL, `//`).
+    const code: ErrorCode = status === 404 ? 'not-found' : status === 403 ? 'forbidden' : 'invalid-request';
+    const detail =
+      status === 403 ? message('path-refused', { path: request.url.slice(0, 200) }) : message('bad-request', { error: error.message });
+    return fail(reply, code, detail, status);
   });
 
+  const rendererDir = options.rendererDir === null ? null : resolve(options.rendererDir);
+  if (rendererDir !== null) {
+    void app.register(fastifyStatic, {
+      root: rendererDir,
+      wildcard: true,
+      // Our headers (no-store, CSP…) are set in onRequest; send must not replace them.
+      cacheControl: false,
+      dotfiles: 'ignore',
+      index: ['index.html'],
+    });
+  }
+
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0]!;
-    if (path.startsWith(`${CONTROL_API_PREFIX}/`) || request.method !== 'GET') {
-      return sendError(reply, { code: 'not-found', message: `No route ${request.method} ${path}.` });
+    const path = pathOf(request.url);
+    const isRead = request.method === 'GET' || request.method === 'HEAD';
+    if (!isRead || path === null || isApiPath(path)) {
+      return fail(reply, 'not-found', message('not-found-route', { method: request.method, path: (path ?? request.url).slice(0, 200) }));
     }
-    return serveStatic(request, reply, options);
+    if (rendererDir === null) {
+      return fail(reply, 'not-found', message('no-dashboard'));
+    }
+    if (extname(path) !== '') return fail(reply, 'not-found', message('not-found-file', { path: path.slice(0, 200) }));
+    if (!existsSync(join(rendererDir, 'index.html'))) {
+      return fail(reply, 'not-found', message('dashboard-not-built'));
+    }
+    // Paths without an extension are the dashboard's own routes: the page sorts them out.
+    return reply.sendFile('index.html');
   });
 
   for (const name of OPERATION_NAMES) {
@@ -187,24 +221,58 @@ export function buildControlServer(
 }
 
 /**
- * Starts a control server on 127.0.0.1 (port 0 = any free one) with a fresh token, and returns the
- * URL to print.
+ * Starts a control server on 127.0.0.1 and returns the URL to print. It listens on `options.port`
+ * (a saved port: a tab left open reconnects by itself and keeps its preferences, which belong to the
+ * origin), else on the next free port above it and says so in `portNote`; 0 or none: any free port.
  */
 export async function startControlServer(
   service: DashboardService,
-  options: { rendererDir: string | null; port?: number; token?: string },
+  options: StartControlOptions,
 ): Promise<StartedControlServer> {
+  if (options.token !== undefined && !isValidControlToken(options.token)) {
+    throw new Error(
+      'The saved dashboard token is too weak: it must be 22 or more letters, digits, "-" or "_". ' +
+        'Leave it out to get a fresh one.',
+    );
+  }
+  const asked = options.port ?? 0;
+  if (!Number.isInteger(asked) || asked < 0 || asked > 65535) {
+    throw new Error(`The dashboard port must be a whole number from 0 to 65535, not ${asked}.`);
+  }
   const token = options.token ?? makeControlToken();
-  const app = buildControlServer(service, { token, rendererDir: options.rendererDir });
-  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 0);
-  return {
-    url: `http://127.0.0.1:${port}/?${CONTROL_TOKEN_PARAM}=${token}`,
-    token,
-    port,
-    close: () => app.close(),
-  };
+  const attempts = options.portAttempts ?? 20;
+  const candidates =
+    asked === 0
+      ? [0]
+      : [...Array.from({ length: attempts }, (_, i) => asked + i).filter((p) => p <= 65535), 0];
+  let lastError: unknown = null;
+  for (const candidate of candidates) {
+    const app = buildControlServer(service, { token, rendererDir: options.rendererDir });
+    try {
+      await app.listen({ host: '127.0.0.1', port: candidate });
+    } catch (error) {
+      lastError = error;
+      await app.close().catch(() => undefined);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES') continue;
+      break;
+    }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : candidate;
+    return {
+      url: `http://127.0.0.1:${port}/?${CONTROL_TOKEN_PARAM}=${token}`,
+      token,
+      port,
+      portNote:
+        asked !== 0 && port !== asked
+          ? `Dashboard port ${asked} is taken, so the dashboard listens on port ${port} (tabs open on ${asked} must be opened again).`
+          : null,
+      close: () => app.close(),
+    };
+  }
+  throw new Error(
+    `Could not start the dashboard: ${(lastError as Error | null)?.message ?? 'no port was free'}`,
+  );
 }
 
 /** Calls one operation with the request body; a missing body is an absent input. */
@@ -216,6 +284,11 @@ async function invoke(service: DashboardApi, name: OperationName, body: unknown)
 function sendResult(reply: FastifyReply, result: Result<unknown>): FastifyReply {
   if (result.ok) return reply.code(200).type('application/json; charset=utf-8').send(result);
   return sendError(reply, result.error);
+}
+
+/** Answers with an error of the catalogue (code, English, and the detail the dashboard words itself). */
+function fail(reply: FastifyReply, code: ErrorCode, detail: Message, status?: number): FastifyReply {
+  return sendError(reply, new NodeError(code, detail).toApiError(), status);
 }
 
 function sendError(reply: FastifyReply, error: ApiError, status?: number): FastifyReply {
@@ -233,13 +306,36 @@ export function isLoopbackHostHeader(host: string | undefined): boolean {
   return match !== null && LOOPBACK_HOSTNAMES.has(match[1]!);
 }
 
-function isLoopbackOrigin(origin: string): boolean {
+/** Whether `origin` is this server's own: the page was loaded from the very host and port it calls. */
+function isOwnOrigin(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
   try {
     const url = new URL(origin);
-    return url.protocol === 'http:' && LOOPBACK_HOSTNAMES.has(url.hostname);
+    return url.protocol === 'http:' && url.origin === new URL(`http://${host}`).origin;
   } catch {
     return false;
   }
+}
+
+/** The decoded path of a request URL; null when it does not decode. */
+function pathOf(url: string): string | null {
+  try {
+    return decodeURIComponent(url.split('?')[0]!);
+  } catch {
+    return null;
+  }
+}
+
+function isApiPath(path: string): boolean {
+  return path === CONTROL_API_PREFIX || path.startsWith(`${CONTROL_API_PREFIX}/`);
+}
+
+/** A GET of the dashboard's files: the static route, never anything that decodes to an API path. */
+function isPublicFile(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (request.routeOptions.url !== STATIC_ROUTE) return false;
+  const path = pathOf(request.url);
+  return path !== null && !isApiPath(path);
 }
 
 function bearerToken(request: FastifyRequest): string | null {
@@ -253,63 +349,8 @@ function queryToken(request: FastifyRequest): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-function cookieTokens(request: FastifyRequest): string[] {
-  const header = request.headers.cookie;
-  if (header === undefined) return [];
-  return header
-    .split(';')
-    .map((part) => part.trim().split('='))
-    .filter(([name]) => name === COOKIE_NAME)
-    .map(([, value]) => value ?? '');
-}
-
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** Serves a file of the built dashboard; paths without an extension get index.html (client-side routes). */
-async function serveStatic(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  options: ControlServerOptions,
-): Promise<FastifyReply> {
-  const rendererDir = options.rendererDir;
-  if (rendererDir === null) {
-    return sendError(reply, { code: 'not-found', message: 'This node serves no dashboard.' });
-  }
-  let path: string;
-  try {
-    path = decodeURIComponent(request.url.split('?')[0]!);
-  } catch {
-    return sendError(reply, { code: 'invalid-request', message: 'Malformed path.' });
-  }
-  const relative = normalize(path).replace(/^([/\\])+/, '');
-  const file = join(rendererDir, relative === '' || extname(relative) === '' ? 'index.html' : relative);
-  // normalize() resolved any `..`; still refuse anything that lands outside the folder.
-  if (
-    path.includes('\0') ||
-    !(file === rendererDir || file.startsWith(rendererDir.endsWith(sep) ? rendererDir : rendererDir + sep))
-  ) {
-    return sendError(reply, { code: 'not-found', message: 'No such file.' });
-  }
-  try {
-    if (!(await stat(file)).isFile()) throw new Error('not a file');
-    const content = await readFile(file);
-    const token = queryToken(request);
-    if (token !== null && sameSecret(token, options.token)) {
-      // Lets the page's own script and style requests (which carry no token) through.
-      reply.header('set-cookie', `${COOKIE_NAME}=${token}; Path=/; HttpOnly; SameSite=Strict`);
-    }
-    return reply
-      .code(200)
-      .type(CONTENT_TYPES[extname(file)] ?? 'application/octet-stream')
-      .send(content);
-  } catch {
-    const message = file.endsWith('index.html')
-      ? 'The dashboard is not built: run `npm run build` first.'
-      : `No file ${path}.`;
-    return sendError(reply, { code: 'not-found', message });
-  }
 }

@@ -6,6 +6,7 @@ import type { NodeApi, PeerOutcome } from '../node/types.ts';
 import { isLoopbackRemote } from '../shared/address.ts';
 import { NodeError, isNodeError, statusOf, type ErrorCode } from '../shared/errors.ts';
 import { message, renderMessage, type Message } from '../shared/messages.ts';
+import { refuseCrossSite } from './cross-site.ts';
 
 /** What the peer server needs from the node. */
 export interface PeerServerDeps {
@@ -38,6 +39,7 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     // Keep-alive connections of curl, requests and tutorial nodes are reused, but not forever.
     keepAliveTimeout: 10_000,
   });
+  refuseCrossSite(app);
 
   // The tutorial's clients often POST without a JSON content type: parse every body as JSON, with the
   // parser that keeps ints and floats apart.

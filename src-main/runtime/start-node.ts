@@ -36,6 +36,8 @@ export interface RunningNode {
   port(): number;
   /** The log file of this node. */
   logFile: LogFile;
+  /** Its files (the dashboard keeps its token in the state file). */
+  storage: NodeStorage;
   /** Stops mining, closes the server, saves everything, releases the files. */
   close(): Promise<void>;
 }
@@ -150,6 +152,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     node,
     port: () => listeningPort,
     logFile,
+    storage: options.storage,
     close: async () => {
       unsubscribe();
       // The miner stops first (close() begins with it): the server waits for in-flight requests, and

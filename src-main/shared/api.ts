@@ -449,12 +449,16 @@ export const WINDOW_API_METHODS: readonly string[] = [...OPERATION_NAMES, ...EVE
  * - Operation `x`: `POST /api/x`, JSON body = the operation's input (`{}` or none when it takes none).
  *   The response body is always the Result JSON: 200 with `{ok: true, value}`, or 4xx/5xx with
  *   `{ok: false, error}` (the status of the error's code, see errors.ts).
- * - Events: `GET /api/events?token=…` as server-sent events; `event:` is an EVENT_NAMES entry and
- *   `data:` its JSON payload.
- * - Token: `Authorization: Bearer <token>` header, or `?token=<token>` (EventSource cannot set
- *   headers). The headless node prints `http://127.0.0.1:PORT/?token=…`: the dashboard reads the
- *   token from its own URL. Static files of the dashboard are also served (a cookie set on the first
- *   page load lets the browser fetch them).
+ * - Events: `GET /api/events` as server-sent events; `event:` is an EVENT_NAMES entry and `data:` its
+ *   JSON payload; a `: ping` comment every 15 s. The dashboard reads it with `fetch()` (EventSource
+ *   cannot send the header) and reopens it whenever it ends, so a tab outlives a restart of its node.
+ * - Token: `Authorization: Bearer <token>` on every `/api` request (`?token=<token>` is also accepted,
+ *   for tools such as `curl -N`). The headless node prints `http://127.0.0.1:PORT/?token=…`: the page
+ *   reads the token once, keeps it in the tab's sessionStorage and removes it from the address bar.
+ *   No cookie: cookies ignore ports, so every server on 127.0.0.1 would receive it.
+ * - The dashboard's static files need no token (they are public code). Requests whose Host is not
+ *   127.0.0.1/localhost, or whose Origin is not this very server (another port is another origin),
+ *   are refused with `forbidden`.
  */
 export const CONTROL_API_PREFIX = '/api';
 
@@ -466,5 +470,5 @@ export function controlOperationPath(name: OperationName): string {
 /** The server-sent events path of the control API. */
 export const CONTROL_EVENTS_PATH = `${CONTROL_API_PREFIX}/events`;
 
-/** The query parameter that carries the token (URLs, EventSource). */
+/** The query parameter that carries the token in the address the node prints. */
 export const CONTROL_TOKEN_PARAM = 'token';

@@ -129,12 +129,17 @@ export const MESSAGES = {
   'body-too-large': 'The body is larger than {max} bytes.',
   'invalid-json': 'The body is not valid JSON: {error}.',
   'request-invalid': '“{field}” must be {expected}.',
+  'bad-request': 'The request was refused: {error}',
+  'path-refused': 'The path {path} is not allowed.',
+  'not-found-file': 'No file {path}.',
+  'no-dashboard': 'This node serves no dashboard.',
+  'dashboard-not-built': 'The dashboard is not built: run `npm run build` first.',
   unauthorized: 'Open the dashboard with the address the node printed (it carries the token).',
   'forbidden-host': 'This dashboard only answers to 127.0.0.1.',
   'forbidden-origin': 'Requests from other sites are refused.',
   'forbidden-sender': 'This request did not come from the dashboard.',
   'cross-site-refused':
-    'A web page of another site cannot make this node act. Use the node’s own dashboard, curl or the tutorial’s clients.',
+    'Refused {what}: a web page ({site}) made your browser send it, and web pages must not drive this node behind your back. Send it with curl, Postman, a script or another node, type the address in the address bar yourself, or use the dashboard.',
   internal: 'Unexpected error inside the node: {error}',
 
   // ── activity lines ──

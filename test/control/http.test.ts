@@ -1,9 +1,16 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildControlServer, isLoopbackHostHeader, startControlServer } from '../../src-main/control/http.ts';
+import {
+  buildControlServer,
+  isLoopbackHostHeader,
+  isValidControlToken,
+  makeControlToken,
+  startControlServer,
+} from '../../src-main/control/http.ts';
 import type { StartedControlServer } from '../../src-main/control/http.ts';
 import { createDashboardService } from '../../src-main/control/service.ts';
 import { CONTROL_EVENTS_PATH, controlOperationPath, OPERATION_NAMES } from '../../src-main/shared/api.ts';
@@ -45,8 +52,17 @@ describe('control HTTP API (inject)', () => {
       headers: { ...HOST, authorization: 'Bearer nope' },
     });
     expect(wrong.statusCode).toBe(401);
-    const page = await app.inject({ method: 'GET', url: '/', headers: HOST });
-    expect(page.statusCode).toBe(401);
+    const events = await app.inject({ method: 'GET', url: '/api/events', headers: HOST });
+    expect(events.statusCode).toBe(401);
+    // Guesses a page might try: none opens anything.
+    for (const guess of ['', 'undefined', 'null', TOKEN.slice(0, -1), `${TOKEN}x`, TOKEN.toUpperCase()]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/status?token=${encodeURIComponent(guess)}`,
+        headers: { ...HOST, authorization: `Bearer ${guess}` },
+      });
+      expect(res.statusCode, guess).toBe(401);
+    }
   });
 
   it('accepts the token as a bearer header or a query parameter', async () => {
@@ -169,34 +185,104 @@ describe('control HTTP API (inject)', () => {
     expect(tx.json()).toMatchObject({ ok: true, value: { index: 6, transaction: { amount: '1.0' } } });
   });
 
-  it('serves the dashboard with the token, sets a cookie for its assets, and stays in its folder', async () => {
+  it('serves the dashboard without a token and without any cookie, and stays in its folder', async () => {
     const { app } = build();
-    const page = await app.inject({ method: 'GET', url: `/?token=${TOKEN}`, headers: HOST });
-    expect(page.statusCode).toBe(200);
-    expect(page.headers['content-type']).toContain('text/html');
-    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
-    expect(page.headers['referrer-policy']).toBe('no-referrer');
-    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
-    expect(cookie).toBe(`blockparty_token=${TOKEN}`);
-
-    const asset = await app.inject({ method: 'GET', url: '/assets/app.js', headers: { ...HOST, cookie } });
-    expect(asset.statusCode).toBe(200);
-    expect(asset.headers['content-type']).toContain('text/javascript');
-    const route = await app.inject({ method: 'GET', url: '/blocks/3', headers: { ...HOST, cookie } });
-    expect(route.body).toContain('<title>Blockparty</title>');
-
-    // The cookie opens static files only, never the API (another page on 127.0.0.1 could send it).
-    const api = await app.inject({ method: 'POST', url: '/api/status', headers: { ...HOST, cookie } });
-    expect(api.statusCode).toBe(401);
-    for (const url of ['/api/events', '/%61pi/events', '/api/../api/events']) {
-      const sse = await app.inject({ method: 'GET', url, headers: { ...HOST, cookie } });
-      expect(sse.statusCode, url).not.toBe(200);
+    for (const url of ['/', `/?token=${TOKEN}`, '/index.html']) {
+      const page = await app.inject({ method: 'GET', url, headers: HOST });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.headers['content-type']).toContain('text/html');
+      expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(page.headers['referrer-policy']).toBe('no-referrer');
+      expect(page.headers['x-frame-options']).toBe('DENY');
+      expect(page.headers['cache-control']).toBe('no-store');
+      expect(page.headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect(page.headers['set-cookie']).toBeUndefined();
+      expect(page.body).toContain('<title>Blockparty</title>');
     }
+    const asset = await app.inject({ method: 'GET', url: '/assets/app.js', headers: HOST });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    expect(asset.headers['x-content-type-options']).toBe('nosniff');
+    const head = await app.inject({ method: 'HEAD', url: '/assets/app.js', headers: HOST });
+    expect(head.statusCode).toBe(200);
+    // Client-side routes get the page; missing files with an extension do not.
+    const route = await app.inject({ method: 'GET', url: '/blocks/3', headers: HOST });
+    expect(route.statusCode).toBe(200);
+    expect(route.body).toContain('<title>Blockparty</title>');
+    const missing = await app.inject({ method: 'GET', url: '/assets/nope.js', headers: HOST });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ ok: false, error: { code: 'not-found' } });
 
-    for (const url of ['/../bp-secret.txt', '/%2e%2e/bp-secret.txt', '/assets/..%2f..%2fbp-secret.txt']) {
-      const res = await app.inject({ method: 'GET', url, headers: { ...HOST, cookie } });
-      expect(res.statusCode, url).toBe(404);
+    // Public files open nothing else: every spelling of the API still wants the token.
+    for (const url of ['/api/events', '/%61pi/events', '/api/../api/events', '/api/teleport', '/api']) {
+      const res = await app.inject({ method: 'GET', url, headers: HOST });
+      expect(res.statusCode, url).not.toBe(200);
+      expect(res.headers['content-type'], url).not.toContain('event-stream');
+    }
+    expect((await app.inject({ method: 'POST', url: '/api/status', headers: HOST })).statusCode).toBe(401);
+
+    for (const url of [
+      '/../bp-secret.txt',
+      '/%2e%2e/bp-secret.txt',
+      '/assets/..%2f..%2fbp-secret.txt',
+      '/assets/%2e%2e/%2e%2e/bp-secret.txt',
+      '/..%5cbp-secret.txt',
+      '/%00index.html',
+    ]) {
+      const res = await app.inject({ method: 'GET', url, headers: HOST });
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, url).toBeLessThan(500);
       expect(res.body).not.toContain('TOP-SECRET-CONTENT');
+    }
+    // Files are still refused to a rebinding Host and to pages of other origins.
+    const rebound = await app.inject({ method: 'GET', url: '/', headers: { host: 'evil.example:4321' } });
+    expect(rebound.statusCode).toBe(403);
+  });
+
+  it('refuses pages of another port of 127.0.0.1, with or without the token', async () => {
+    const { app, node } = build();
+    const before = node.settings().name;
+    for (const headers of [
+      { ...AUTH, origin: 'http://127.0.0.1:8000' },
+      { ...AUTH, origin: 'http://localhost:4321' },
+      { ...AUTH, origin: 'null' },
+      { ...AUTH, 'sec-fetch-site': 'same-site' },
+      { ...AUTH, 'sec-fetch-site': 'cross-site' },
+      { ...HOST, origin: 'http://127.0.0.1:8000', 'content-type': 'text/plain' },
+    ]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/updateSettings',
+        headers,
+        payload: '{"name": "pwned", "allowRemoteMine": true}',
+      });
+      expect(res.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(res.json()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect(node.settings().name).toBe(before);
+    // The dashboard's own page: same origin.
+    const own = await app.inject({
+      method: 'POST',
+      url: '/api/status',
+      headers: { ...AUTH, origin: 'http://127.0.0.1:4321', 'sec-fetch-site': 'same-origin' },
+    });
+    expect(own.statusCode).toBe(200);
+  });
+
+  it('answers 404 for pages when it serves no dashboard, and says so when the dashboard is not built', async () => {
+    const node = createFakeNode(1);
+    const none = buildControlServer(createDashboardService(node), { token: TOKEN, rendererDir: null });
+    const res = await none.inject({ method: 'GET', url: '/', headers: AUTH });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.message).toBe('This node serves no dashboard.');
+    const empty = mkdtempSync(join(tmpdir(), 'bp-empty-'));
+    try {
+      const unbuilt = buildControlServer(createDashboardService(node), { token: TOKEN, rendererDir: empty });
+      const page = await unbuilt.inject({ method: 'GET', url: '/', headers: HOST });
+      expect(page.statusCode).toBe(404);
+      expect(page.json().error.message).toContain('npm run build');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
     }
   });
 });
@@ -221,6 +307,48 @@ describe('control HTTP API (real socket)', () => {
     expect(await res.json()).toMatchObject({ ok: true, value: { height: 2 } });
     const refused = await fetch(`http://127.0.0.1:${server.port}/api/status`, { method: 'POST' });
     expect(refused.status).toBe(401);
+  });
+
+  it('listens on a saved port with a saved token, and on the next free port when it is taken', async () => {
+    const service = createDashboardService(createFakeNode(1));
+    const saved = makeControlToken();
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    const taken = (blocker.address() as AddressInfo).port;
+    try {
+      server = await startControlServer(service, { rendererDir: null, port: taken, token: saved });
+      expect(server.port).not.toBe(taken);
+      expect(server.token).toBe(saved);
+      expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${saved}`);
+      expect(server.portNote).toBe(
+        `Dashboard port ${taken} is taken, so the dashboard listens on port ${server.port} (tabs open on ${taken} must be opened again).`,
+      );
+      await server.close();
+    } finally {
+      await new Promise((done) => blocker.close(done));
+    }
+    server = await startControlServer(service, { rendererDir: null, port: taken, token: saved });
+    expect(server.port).toBe(taken);
+    expect(server.portNote).toBeNull();
+    const res = await fetch(`http://127.0.0.1:${taken}/api/status`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${saved}` },
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses a weak saved token or a port out of range with a message saying what to do', async () => {
+    const service = createDashboardService(createFakeNode(1));
+    for (const token of ['', 'short', 'has spaces in it but is long enough', 'é'.repeat(30)]) {
+      await expect(startControlServer(service, { rendererDir: null, token })).rejects.toThrow(
+        /22 or more letters, digits, "-" or "_"/,
+      );
+      expect(isValidControlToken(token)).toBe(false);
+    }
+    await expect(startControlServer(service, { rendererDir: null, port: 70000 })).rejects.toThrow(
+      /from 0 to 65535/,
+    );
+    expect(isValidControlToken(makeControlToken())).toBe(true);
   });
 
   it('delivers events over SSE with ?token=, refuses it without, and closes with streams open', async () => {

@@ -1,11 +1,6 @@
-import {
-  CONTROL_EVENTS_PATH,
-  CONTROL_TOKEN_PARAM,
-  EVENT_NAMES,
-  OPERATION_NAMES,
-  controlOperationPath,
-} from '@shared/api';
+import { CONTROL_EVENTS_PATH, EVENT_NAMES, OPERATION_NAMES, controlOperationPath } from '@shared/api';
 import type { DashboardEvents, EventName, OperationName } from '@shared/api';
+import { createSseParser } from './sse';
 import type { ClientError, ClientResult, ConnectionState, DashboardClient } from './types';
 
 /** What the HTTP client needs from its surroundings (injectable for tests). */
@@ -14,24 +9,44 @@ export interface HttpClientOptions {
   baseUrl: string;
   token: string;
   fetch?: typeof fetch;
-  EventSource?: typeof EventSource;
   /** Milliseconds before an ordinary call gives up (mining waits as long as it takes). */
   timeoutMs?: number;
+  /** Waits before reopening a lost event stream: the first, doubling up to the longest (with jitter). */
+  reconnectMs?: { first: number; max: number };
+  /**
+   * A stream silent this long is presumed dead (a laptop that slept, a half-open connection) and
+   * reopened. The node writes a keep-alive comment every 15 s.
+   */
+  silenceMs?: number;
 }
+
+/** The HTTP client, plus a way to stop its event stream (tests, and a page being torn down). */
+export type HttpDashboardClient = DashboardClient & { close(): void };
 
 /** Operations that may legitimately run for a long time. */
 const SLOW_OPERATIONS: ReadonlySet<OperationName> = new Set(['mine', 'resolve', 'refreshPeers', 'addPeers']);
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(EVENT_NAMES);
 
-/** Talks to the headless node's loopback control API: `POST /api/x` and server-sent events. */
-export function createHttpClient(options: HttpClientOptions): DashboardClient {
+/**
+ * Talks to the headless node's loopback control API: `POST /api/x` and the event stream, both with
+ * `Authorization: Bearer`. The stream is read with `fetch()` rather than EventSource, which cannot
+ * send that header: the token then never sits in a URL or a cookie, a refused token is told apart
+ * from a node that is down, and a silent connection is noticed and reopened. Lost streams are
+ * reopened forever, so a tab outlives a restart of its node (same port and token).
+ */
+export function createHttpClient(options: HttpClientOptions): HttpDashboardClient {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const EventSourceImpl = options.EventSource ?? globalThis.EventSource;
   const timeoutMs = options.timeoutMs ?? 20_000;
+  const reconnect = options.reconnectMs ?? { first: 500, max: 3000 };
+  const silenceMs = options.silenceMs ?? 45_000;
+  const authorization = `Bearer ${options.token}`;
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
-  let source: EventSource | null = null;
   let state: ConnectionState = 'connecting';
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let streaming = false;
+  let closed = false;
+  let stream: AbortController | null = null;
+  let wake: (() => void) | null = null;
 
   async function call(name: OperationName, input?: unknown): Promise<ClientResult<unknown>> {
     const timeout = SLOW_OPERATIONS.has(name) ? (name === 'mine' ? 0 : 120_000) : timeoutMs;
@@ -40,10 +55,12 @@ export function createHttpClient(options: HttpClientOptions): DashboardClient {
     try {
       const response = await doFetch(options.baseUrl + controlOperationPath(name), {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${options.token}` },
+        headers: { 'Content-Type': 'application/json', Authorization: authorization },
         body: JSON.stringify(input ?? {}),
         signal: controller.signal,
       });
+      // The node answers again: no need to wait out the stream's reconnect delay.
+      if (state === 'lost') wake?.();
       const text = await response.text();
       let body: unknown;
       try {
@@ -67,35 +84,91 @@ export function createHttpClient(options: HttpClientOptions): DashboardClient {
     for (const listener of connectionListeners) listener(next);
   }
 
-  function connect(): void {
-    if (source || !EventSourceImpl) return;
-    const url = `${options.baseUrl}${CONTROL_EVENTS_PATH}?${CONTROL_TOKEN_PARAM}=${encodeURIComponent(options.token)}`;
-    const es = new EventSourceImpl(url);
-    source = es;
-    es.onopen = () => setState('open');
-    es.onerror = () => {
-      setState('lost');
-      // EventSource retries by itself unless the server refused it outright; then retry by hand.
-      if (es.readyState === 2) {
-        es.close();
-        source = null;
-        retryTimer ??= setTimeout(() => {
-          retryTimer = null;
-          connect();
-        }, 2000);
-      }
-    };
-    for (const event of EVENT_NAMES) {
-      es.addEventListener(event, (message: MessageEvent<string>) => {
-        let payload: unknown;
-        try {
-          payload = JSON.parse(message.data);
-        } catch {
-          return;
-        }
-        for (const listener of listeners.get(event) ?? []) listener(payload);
-      });
+  function dispatch(event: string, data: string): void {
+    if (!KNOWN_EVENTS.has(event)) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(data);
+    } catch {
+      return;
     }
+    for (const listener of listeners.get(event as EventName) ?? []) {
+      try {
+        listener(payload);
+      } catch (error) {
+        // A bug in a store must not tear the stream down: report it where bugs are shown (main.ts).
+        void Promise.reject(error);
+      }
+    }
+  }
+
+  /** One connection of the stream: resolves when it ends, however it ends; true if it opened. */
+  async function readStream(): Promise<boolean> {
+    const controller = new AbortController();
+    stream = controller;
+    let silence: ReturnType<typeof setTimeout> | null = null;
+    let opened = false;
+    const heard = (): void => {
+      if (silence) clearTimeout(silence);
+      silence = setTimeout(() => controller.abort(), silenceMs);
+    };
+    try {
+      heard();
+      const response = await doFetch(options.baseUrl + CONTROL_EVENTS_PATH, {
+        headers: { Accept: 'text/event-stream', Authorization: authorization },
+        cache: 'no-store',
+        signal: controller.signal,
+      });
+      if (!response.ok || !response.body) {
+        await response.body?.cancel().catch(() => undefined);
+        return false;
+      }
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      const parser = createSseParser((message) => dispatch(message.event, message.data));
+      heard();
+      opened = true;
+      setState('open');
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return true;
+        heard();
+        parser.push(decoder.decode(value, { stream: true }));
+      }
+    } catch {
+      // The node stopped, restarted or went silent: the loop reopens the stream.
+      return opened;
+    } finally {
+      if (silence) clearTimeout(silence);
+      controller.abort();
+      stream = null;
+    }
+  }
+
+  async function runStream(): Promise<void> {
+    let failures = 0;
+    while (!closed) {
+      const opened = await readStream();
+      if (closed) return;
+      // A stream that was open reconnects soon; one that keeps failing waits longer, up to the max.
+      failures = opened ? 0 : failures + 1;
+      setState('lost');
+      const base = Math.min(reconnect.max, reconnect.first * 2 ** failures);
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, base * (0.75 + Math.random() * 0.25));
+        wake = () => {
+          clearTimeout(timer);
+          done();
+        };
+      });
+      wake = null;
+    }
+  }
+
+  function connect(): void {
+    if (streaming || closed) return;
+    streaming = true;
+    void runStream();
   }
 
   const operations = Object.fromEntries(
@@ -119,8 +192,13 @@ export function createHttpClient(options: HttpClientOptions): DashboardClient {
       listener(state);
       return () => connectionListeners.delete(listener);
     },
+    close(): void {
+      closed = true;
+      stream?.abort();
+      wake?.();
+    },
   };
-  return client as unknown as DashboardClient;
+  return client as unknown as HttpDashboardClient;
 }
 
 function failure(error: ClientError): ClientResult<never> {

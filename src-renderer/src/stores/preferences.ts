@@ -11,7 +11,14 @@ export type AppLocale = 'en' | 'zh-CN';
 /** Presenter zoom steps (html font-size, percent). */
 export const ZOOM_STEPS = [100, 115, 130, 150, 175, 200] as const;
 
-const STORAGE_KEY = 'blockparty-preferences';
+/**
+ * Where preferences live: localStorage of the page's origin. That origin is stable across restarts
+ * of the node: `file://` in the desktop app (IPC), and the saved dashboard port for the headless node.
+ */
+export const PREFERENCES_STORAGE_KEY = 'blockparty-preferences';
+
+const THEMES: readonly ThemePreference[] = ['system', 'light', 'dark'];
+const LOCALES: readonly LocalePreference[] = ['system', 'en', 'zh-CN'];
 
 interface Saved {
   theme: ThemePreference;
@@ -29,10 +36,26 @@ export function localeFromLanguages(languages: readonly string[]): AppLocale {
   return 'en';
 }
 
+/** The valid choices in a saved text; anything else (another version's values, a hand edit) is left out. */
+function parse(raw: string | null | undefined): Partial<Saved> {
+  let value: unknown;
+  try {
+    value = raw ? JSON.parse(raw) : {};
+  } catch {
+    return {};
+  }
+  if (typeof value !== 'object' || value === null) return {};
+  const saved = value as Record<string, unknown>;
+  const out: Partial<Saved> = {};
+  if (THEMES.includes(saved['theme'] as ThemePreference)) out.theme = saved['theme'] as ThemePreference;
+  if (LOCALES.includes(saved['locale'] as LocalePreference)) out.locale = saved['locale'] as LocalePreference;
+  if (ZOOM_STEPS.includes(saved['zoom'] as never)) out.zoom = saved['zoom'] as number;
+  return out;
+}
+
 function load(): Partial<Saved> {
   try {
-    const raw = globalThis.localStorage?.getItem(STORAGE_KEY);
-    return raw ? (JSON.parse(raw) as Partial<Saved>) : {};
+    return parse(globalThis.localStorage?.getItem(PREFERENCES_STORAGE_KEY));
   } catch {
     return {};
   }
@@ -47,7 +70,7 @@ export const usePreferencesStore = defineStore('preferences', () => {
   const saved = load();
   const theme = ref<ThemePreference>(saved.theme ?? 'system');
   const locale = ref<LocalePreference>(saved.locale ?? 'system');
-  const zoom = ref<number>(ZOOM_STEPS.includes(saved.zoom as never) ? saved.zoom! : 100);
+  const zoom = ref<number>(saved.zoom ?? 100);
   const osDark = ref(systemDark());
   const osLanguages = ref<readonly string[]>(globalThis.navigator?.languages ?? ['en']);
 
@@ -55,6 +78,14 @@ export const usePreferencesStore = defineStore('preferences', () => {
   media?.addEventListener?.('change', (event) => (osDark.value = event.matches));
   globalThis.addEventListener?.('languagechange', () => {
     osLanguages.value = globalThis.navigator?.languages ?? ['en'];
+  });
+  // Another tab of this dashboard changed them: follow, so neither tab later saves stale choices.
+  globalThis.addEventListener?.('storage', (event: StorageEvent) => {
+    if (event.key !== PREFERENCES_STORAGE_KEY) return;
+    const next = parse(event.newValue);
+    if (next.theme) theme.value = next.theme;
+    if (next.locale) locale.value = next.locale;
+    if (next.zoom) zoom.value = next.zoom;
   });
 
   const resolvedTheme = computed<'light' | 'dark'>(() =>
@@ -67,7 +98,7 @@ export const usePreferencesStore = defineStore('preferences', () => {
   watch([theme, locale, zoom], () => {
     try {
       globalThis.localStorage?.setItem(
-        STORAGE_KEY,
+        PREFERENCES_STORAGE_KEY,
         JSON.stringify({ theme: theme.value, locale: locale.value, zoom: zoom.value }),
       );
     } catch {
