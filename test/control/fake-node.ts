@@ -1,6 +1,7 @@
-/** A NodeApi double for transport tests: real blocks and hashes, no mining, no network. */
-import { dumpsPy, sha256Hex } from '../../src-main/chain/json.ts';
-import type { Block, PyObject, Transaction } from '../../src-main/chain/types.ts';
+/** A NodeApi double for transport tests: real sealed blocks and hashes, no mining, no network. */
+import { createGenesis, forgeBlock, type SealedBlock } from '../../src-main/chain/block.ts';
+import { dumpsPy } from '../../src-main/chain/json.ts';
+import type { PendingTransaction, PyValue } from '../../src-main/chain/types.ts';
 import type {
   ActivityEntry,
   MineResult,
@@ -10,14 +11,9 @@ import type {
   PeerInfo,
   ResolveReport,
 } from '../../src-main/node/types.ts';
-import { NodeError } from '../../src-main/node/types.ts';
-import { DEFAULT_SETTINGS } from '../../src-main/shared/settings.ts';
-import type { Settings } from '../../src-main/shared/settings.ts';
-
-/** The hash a tutorial node computes for a block. */
-export function hashBlock(block: Block): string {
-  return sha256Hex(dumpsPy({ ...block } as unknown as PyObject));
-}
+import { NodeError } from '../../src-main/shared/errors.ts';
+import { message } from '../../src-main/shared/messages.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../../src-main/shared/settings.ts';
 
 /** A fake node plus handles to drive it from a test. */
 export interface FakeNode extends NodeApi {
@@ -25,7 +21,7 @@ export interface FakeNode extends NodeApi {
   listenerCount(): number;
   /** Makes the next mine() wait until this is called with a result (or an error). */
   settleMine: ((error?: Error) => void) | null;
-  blocks: Block[];
+  blocks: SealedBlock[];
   /** What status() reports as `addresses`: replace it to play a laptop that changed network. */
   addresses: string[];
   /** Peers that answer refreshPeers() (the others come back offline). */
@@ -34,36 +30,48 @@ export interface FakeNode extends NodeApi {
   refreshed: (string[] | null)[];
 }
 
+const REWARD = dumpsPy({ amount: 1n, recipient: 'e3b0c44298fc1c149afbf4c8996fb924', sender: '0' });
+
+/** An empty peer record, as the node makes one. */
+export function peerRecord(address: string, patch: Partial<PeerInfo> = {}): PeerInfo {
+  return {
+    address,
+    source: 'manual',
+    status: 'unknown',
+    kind: null,
+    id: null,
+    name: null,
+    latencyMs: null,
+    height: null,
+    profile: null,
+    difficulty: null,
+    lastSeen: null,
+    incompatible: null,
+    lastError: null,
+    ...patch,
+  };
+}
+
 /** Builds a fake node with `height` blocks (genesis included). */
 export function createFakeNode(height = 3): FakeNode {
-  const blocks: Block[] = [
-    { index: 1n, previous_hash: 1n, proof: 100n, timestamp: 1506057125.900785, transactions: [] },
-  ];
-  const addBlock = (transactions: Transaction[]): Block => {
-    const prev = blocks[blocks.length - 1]!;
-    const block: Block = {
-      index: prev.index + 1n,
-      previous_hash: hashBlock(prev),
-      proof: 35293n + prev.index,
-      timestamp: 1506057300.5 + blocks.length,
-      transactions,
-    };
+  const blocks: SealedBlock[] = [createGenesis('article', 1506057125.900785)];
+  const addBlock = (texts: string[]): SealedBlock => {
+    const block = forgeBlock(blocks[blocks.length - 1]!, 35293n + BigInt(blocks.length), texts, 1506057300.5 + blocks.length);
     blocks.push(block);
     return block;
   };
-  for (let i = 1; i < height; i++) {
-    addBlock([{ amount: 1n, recipient: 'e3b0c44298fc1c149afbf4c8996fb924', sender: '0' }]);
-  }
-  let pending: Transaction[] = [];
+  for (let i = 1; i < height; i++) addBlock([REWARD]);
+  let pending: PendingTransaction[] = [];
   let settings: Settings = { ...DEFAULT_SETTINGS };
   const peers = new Map<string, PeerInfo>();
   const activity: ActivityEntry[] = [];
   const listeners = new Map<string, Set<(payload: never) => void>>();
+  let nextId = 1;
 
   const fake: FakeNode = {
     blocks,
     settleMine: null,
-    addresses: ['http://127.0.0.1:5000'],
+    addresses: ['http://192.168.1.20:5000'],
     answering: new Set(),
     refreshed: [],
     emit(event, payload) {
@@ -77,27 +85,32 @@ export function createFakeNode(height = 3): FakeNode {
       difficulty: settings.difficulty,
       tutorialCompatible: settings.difficulty === 4,
       height: blocks.length,
-      lastHash: hashBlock(blocks[blocks.length - 1]!),
+      lastHash: blocks[blocks.length - 1]!.hash,
+      genesisHash: blocks[0]!.hash,
       pendingCount: pending.length,
       port: 5000,
+      portAsked: null,
       addresses: [...fake.addresses],
       dataDir: '/tmp/fake',
-      mining: { active: false, targetIndex: null, progress: null, workers: 1 },
+      mining: { active: false, auto: false, targetIndex: null, progress: null, hashRate: 0, blocksPerMinute: 0, workers: 1 },
+      storageNotices: [],
     }),
     chain: () => blocks,
-    hashAt: (position) => hashBlock(blocks[position]!),
-    chainJson: () => dumpsPy({ chain: blocks as unknown as PyObject[], length: BigInt(blocks.length) }),
+    chainJson: () => `{"chain": [${blocks.map((b) => b.text).join(', ')}], "length": ${blocks.length}}`,
     pending: () => pending,
-    submitTransaction(body) {
-      const tx = body as Record<string, unknown>;
+    async submitTransaction(body) {
+      const tx = body as Record<string, PyValue>;
       if (typeof tx['sender'] !== 'string' || tx['sender'] === '') {
-        throw new NodeError('invalid-transaction', 'sender must be a non-empty string', 'sender');
+        throw new NodeError('invalid-transaction', message('tx-field-missing', { field: 'sender' }), 'sender');
       }
       const amount = tx['amount'];
       if (!((typeof amount === 'bigint' && amount > 0n) || (typeof amount === 'number' && amount > 0))) {
-        throw new NodeError('invalid-transaction', 'amount must be positive', 'amount');
+        throw new NodeError('invalid-transaction', message('tx-amount-not-positive', { got: String(amount) }), 'amount');
       }
-      const transaction = { sender: tx['sender'], recipient: tx['recipient'], amount } as Transaction;
+      const transaction = {
+        id: String(nextId++).padStart(32, '0'),
+        text: dumpsPy({ sender: tx['sender'], recipient: tx['recipient'] ?? null, amount }),
+      };
       pending = [...pending, transaction];
       fake.emit('pending-changed', { count: pending.length });
       return { index: blocks.length + 1, transaction };
@@ -107,50 +120,50 @@ export function createFakeNode(height = 3): FakeNode {
         fake.settleMine = (error) => {
           fake.settleMine = null;
           if (error) return reject(error);
-          const block = addBlock([...pending, { amount: 1n, recipient: 'me', sender: '0' }]);
+          const block = addBlock([...pending.map((t) => t.text), REWARD]);
           pending = [];
           fake.emit('chain-changed', { height: blocks.length, reason: 'mined' });
-          resolve({ block, hash: hashBlock(block), ms: 12, tried: 35293 });
+          resolve({ block, ms: 12, tried: 35293 });
         };
       }),
-    stopMining: () => fake.settleMine?.(new NodeError('mining-cancelled', 'Mining was stopped.')),
+    stopMining: () => fake.settleMine?.(new NodeError('mining-cancelled', message('mining-cancelled'))),
     peers: () => [...peers.values()],
     registerPeers(addresses) {
       const list = (addresses as string[]).filter((a) => /^[\w.-]+:\d+$/.test(a));
-      if (list.length === 0) throw new NodeError('invalid-address', 'No valid address', 'addresses');
-      for (const address of list) {
-        peers.set(address, {
-          address,
-          online: null,
-          latencyMs: null,
-          height: null,
-          kind: null,
-          profile: null,
-          lastSeen: null,
-          lastError: null,
-        });
+      if (list.length === 0) {
+        throw new NodeError('invalid-address', message('register-none-valid', { input: String(addresses), reason: message('address-form') }), 'nodes');
       }
+      const known = list.filter((a) => peers.has(a));
+      const added = list.filter((a) => !peers.has(a));
+      for (const address of added) peers.set(address, peerRecord(address));
       const rejected = (addresses as string[])
         .filter((a) => !list.includes(a))
-        .map((input) => ({ input, reason: 'not host:port' }));
-      return { peers: [...peers.keys()], added: list, rejected };
+        .map((input) => ({ input, reason: message('address-form') }));
+      return { peers: [...peers.keys()], added, known, rejected };
     },
-    removePeer: (address) => void peers.delete(address),
+    removePeer(address) {
+      if (!peers.delete(address)) throw new NodeError('not-found', message('not-found-peer', { address }), 'address');
+    },
     refreshPeers: async (only) => {
       fake.refreshed.push(only ? [...only] : null);
       for (const peer of peers.values()) {
         if (only && !only.includes(peer.address)) continue;
         const online = fake.answering.has(peer.address);
-        Object.assign(peer, { online, lastError: online ? null : 'connect ECONNREFUSED' });
+        Object.assign(peer, {
+          status: online ? 'online' : 'offline',
+          lastError: online ? null : message('peer-refused', { peer: peer.address }),
+        });
       }
       return [...peers.values()];
     },
     resolve: async (): Promise<ResolveReport> => ({
       replaced: false,
       winner: null,
+      winnerName: null,
       ourLengthBefore: blocks.length,
       ourLengthAfter: blocks.length,
       replacedFrom: null,
+      otherGenesis: false,
       discarded: [blocks[0]!],
       restored: [],
       dropped: [],
@@ -159,7 +172,7 @@ export function createFakeNode(height = 3): FakeNode {
     settings: () => settings,
     async updateSettings(patch) {
       if (patch.port !== undefined && (patch.port < 0 || patch.port > 65535)) {
-        throw new NodeError('invalid-settings', 'port out of range', 'port');
+        throw new NodeError('invalid-settings', message('settings-port'), 'port');
       }
       settings = { ...settings, ...patch };
       fake.emit('settings-changed', settings);
@@ -169,6 +182,7 @@ export function createFakeNode(height = 3): FakeNode {
       blocks.splice(1);
     },
     activity: () => activity,
+    nameOf: (id) => (id === 'e3b0c44298fc1c149afbf4c8996fb924' ? settings.name : null),
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
