@@ -73,7 +73,7 @@ export class BlockpartyNode implements NodeApi {
       mined: (result) => this.onMined(result),
       autoStopped: (error) => {
         this.record('error', message('auto-mine-stopped', { reason: reasonOf(error) }));
-        this.saveSettings({ ...this.current, autoMine: false });
+        this.switchAutoMineOff();
       },
     });
     this.book = new PeerBook(
@@ -205,7 +205,7 @@ export class BlockpartyNode implements NodeApi {
   stopMining(): void {
     this.miner.stop();
     // Stop ends auto-mine too, and the switch says so (it would otherwise read ON with nothing mined).
-    if (this.current.autoMine) this.saveSettings({ ...this.current, autoMine: false });
+    this.switchAutoMineOff();
   }
 
   peers(): PeerInfo[] {
@@ -260,7 +260,13 @@ export class BlockpartyNode implements NodeApi {
     } else if (before.difficulty !== next.difficulty) {
       this.record('node', message('difficulty-changed', { difficulty: next.difficulty }));
     }
-    this.saveSettings(next);
+    try {
+      this.saveSettings(next);
+    } catch (error) {
+      // The chain already follows the new profile (it was written first): memory follows the chain.
+      if (before.profile !== next.profile) this.current = { ...this.current, profile: next.profile };
+      throw error;
+    }
     if (before.workers !== next.workers) this.deps.searcher.setWorkers(next.workers);
     if (before.difficulty !== next.difficulty || before.profile !== next.profile) {
       this.miner.tipChanged();
@@ -310,10 +316,21 @@ export class BlockpartyNode implements NodeApi {
     return { profile: this.current.profile, difficulty: this.current.difficulty };
   }
 
+  /** Saves, then applies (a refused write throws NodeError('storage-failed') and changes nothing). */
   private saveSettings(next: Settings): void {
-    this.current = next;
     this.deps.storage.state.saveSettings(next);
+    this.current = next;
     this.events.emit('settings-changed', this.settings());
+  }
+
+  /** Turns the auto-mine switch off once mining stopped; a disk that refuses is reported, never thrown. */
+  private switchAutoMineOff(): void {
+    if (!this.current.autoMine) return;
+    try {
+      this.saveSettings({ ...this.current, autoMine: false });
+    } catch (error) {
+      this.record('error', message('auto-mine-stopped', { reason: reasonOf(error as Error) }));
+    }
   }
 
   private chainChanged(reason: 'mined' | 'received' | 'replaced' | 'reset'): void {

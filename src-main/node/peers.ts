@@ -97,9 +97,11 @@ export class PeerBook {
       else if (this.book.size >= PEERS_MAX) {
         full = true;
         rejected.push({ input: parsed.address, reason: message('too-many-peers', { max: PEERS_MAX }) });
-      } else {
+      } else if (!added.includes(parsed.address)) {
         this.book.set(parsed.address, emptyPeer(parsed.address, source));
         added.push(parsed.address);
+      } else {
+        known.push(parsed.address);
       }
     }
     if (added.length === 0 && known.length === 0) {
@@ -111,7 +113,15 @@ export class PeerBook {
         'nodes',
       );
     }
-    if (added.length > 0) this.saveAndTell();
+    if (added.length > 0) {
+      try {
+        this.saveAndTell();
+      } catch (error) {
+        // The disk refused: the peers were never added (memory does not run ahead of the disk).
+        for (const address of added) this.book.delete(address);
+        throw error;
+      }
+    }
     return { peers: this.addresses(), added, known, rejected };
   }
 
@@ -119,10 +129,17 @@ export class PeerBook {
   remove(address: string): string {
     const parsed = parsePeerAddress(address);
     const key = parsed.ok ? parsed.address : address;
-    if (!this.book.delete(key)) {
+    const peer = this.book.get(key);
+    if (peer === undefined) {
       throw new NodeError('not-found', message('not-found-peer', { address: inputText(address) }), 'address');
     }
-    this.saveAndTell();
+    this.book.delete(key);
+    try {
+      this.saveAndTell();
+    } catch (error) {
+      this.book.set(key, peer);
+      throw error;
+    }
     return key;
   }
 

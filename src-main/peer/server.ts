@@ -135,6 +135,13 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     return reply.code(200).type('application/json').send(body);
   });
 
+  // The pending pool with each transaction's envelope id (the tutorial has no route for it).
+  app.get('/blockparty/pending', async (_request, reply) => {
+    const pending = node.pending();
+    const items = pending.map((tx) => `{"id": "${tx.id}", "transaction": ${tx.text}}`);
+    return reply.code(200).type('application/json').send(`{"length": ${pending.length}, "pending": [${items.join(', ')}]}`);
+  });
+
   app.get('/blockparty/info', async (_request, reply) => {
     const status = node.status();
     return reply.code(200).send({

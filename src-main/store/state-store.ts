@@ -4,12 +4,14 @@
  * hand-edited: each value is checked, what is sound is kept, and the rest is reported.
  */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { SavedPeer, SavedState, StateStore } from '../node/ports.ts';
 import type { PeerSource } from '../shared/api.ts';
 import { parsePeerAddress } from '../shared/address.ts';
 import { message, type Message } from '../shared/messages.ts';
 import { DEFAULT_SETTINGS, SETTING_KEYS, validateSettings, type Settings } from '../shared/settings.ts';
+import { NodeError } from '../shared/errors.ts';
+import { storageReason } from './errors.ts';
 import { fileStamp } from './journal.ts';
 
 /** The calls the state store needs from conf / electron-store. Values are plain JSON. */
@@ -45,6 +47,15 @@ const SOURCES: readonly PeerSource[] = ['manual', 'inbound', 'discovered', 'exch
  */
 export function createStateStore(kv: KeyValueStore, openNotices: readonly Message[] = []): StateStore {
   let notices = [...openNotices];
+  // conf and electron-store write atomically (temp file, fsync, rename): a refused write changed nothing.
+  const write = (key: string, value: unknown): void => {
+    try {
+      if (value === undefined) kv.delete(key);
+      else kv.set(key, value);
+    } catch (error) {
+      throw new NodeError('storage-failed', storageReason(error, dirname(kv.path)));
+    }
+  };
   return {
     path: kv.path,
     read() {
@@ -60,17 +71,17 @@ export function createStateStore(kv: KeyValueStore, openNotices: readonly Messag
       notices = [];
       return state;
     },
-    saveNodeId: (nodeId) => kv.set(KEYS.nodeId, nodeId),
-    saveSettings: (settings) => kv.set(KEYS.settings, { ...settings }),
+    saveNodeId: (nodeId) => write(KEYS.nodeId, nodeId),
+    saveSettings: (settings) => write(KEYS.settings, { ...settings }),
     savePeers: (peers) =>
-      kv.set(
+      write(
         KEYS.peers,
         peers.slice(0, SAVED_PEERS_MAX).map((p) => ({ ...p })),
       ),
-    saveDashboardToken: (token) => kv.set(KEYS.dashboardToken, token),
+    saveDashboardToken: (token) => write(KEYS.dashboardToken, token),
     clearLegacyPending() {
-      kv.delete(KEYS.legacyPending);
-      kv.delete(KEYS.legacyPendingTip);
+      write(KEYS.legacyPending, undefined);
+      write(KEYS.legacyPendingTip, undefined);
     },
   };
 }

@@ -16,10 +16,15 @@ export interface NodeProcess {
 }
 
 /** Starts `src-main/headless.ts` with `args` and waits until it prints its port. */
-export function startNodeProcess(args: string[], timeoutMs = 20_000): Promise<NodeProcess> {
+export function startNodeProcess(
+  args: string[],
+  timeoutMs = 20_000,
+  user: { uid?: number; gid?: number } = {},
+): Promise<NodeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', HEADLESS, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    ...user,
   });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
