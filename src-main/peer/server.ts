@@ -32,7 +32,6 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
   const bodyLimit = deps.bodyLimit ?? PEER_BODY_LIMIT;
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
     bodyLimit,
     // A peer that sends its request byte by byte is cut off instead of holding a socket forever.
     requestTimeout: 10_000,
@@ -139,7 +138,10 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
   app.get('/blockparty/pending', async (_request, reply) => {
     const pending = node.pending();
     const items = pending.map((tx) => `{"id": "${tx.id}", "transaction": ${tx.text}}`);
-    return reply.code(200).type('application/json').send(`{"length": ${pending.length}, "pending": [${items.join(', ')}]}`);
+    return reply
+      .code(200)
+      .type('application/json')
+      .send(`{"length": ${pending.length}, "pending": [${items.join(', ')}]}`);
   });
 
   app.get('/blockparty/info', async (_request, reply) => {

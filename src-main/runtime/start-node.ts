@@ -105,7 +105,9 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         : [...Array.from({ length: attempts }, (_, i) => settings.port + i).filter((p) => p <= 65535), 0];
     let lastError: unknown = null;
     for (const port of candidates) {
-      const app = buildPeerServer({ node, version: options.version, logger: logFile.logger });
+      // Warnings and failures only: one log line per request would bury them.
+      const logger = logFile.logger.child({ component: 'peer-api' }, { level: 'warn' });
+      const app = buildPeerServer({ node, version: options.version, logger });
       try {
         await app.listen({ port, host });
         const address = app.server.address();

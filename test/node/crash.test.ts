@@ -25,9 +25,24 @@ interface Running {
 }
 
 /** Starts a headless node on `dir`, optionally with the crash preload armed at point `at`. */
-async function startNode(dir: string, crash?: { at: number; when: 'before' | 'after'; log?: string }): Promise<Running> {
+async function startNode(
+  dir: string,
+  crash?: { at: number; when: 'before' | 'after'; log?: string },
+): Promise<Running> {
   const args = ['--import', 'tsx', ...(crash ? ['--import', CRASH_POINTS] : []), HEADLESS];
-  args.push('--port', '0', '--data-dir', dir, '--loopback', '--no-dashboard', '--no-discovery', '--difficulty', '2', '--workers', '1');
+  args.push(
+    '--port',
+    '0',
+    '--data-dir',
+    dir,
+    '--loopback',
+    '--no-dashboard',
+    '--no-discovery',
+    '--difficulty',
+    '2',
+    '--workers',
+    '1',
+  );
   const env = { ...process.env, NODE_NO_WARNINGS: '1' };
   if (crash) {
     Object.assign(env, {
@@ -69,7 +84,11 @@ async function send(url: string, init?: RequestInit): Promise<{ status: number; 
 }
 
 const post = (base: string, path: string, body: unknown) =>
-  send(`${base}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  send(`${base}${path}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
 
 /** What an operation under test made the node acknowledge. */
 interface Acked {
@@ -89,7 +108,11 @@ interface Scenario {
 
 async function postTxs(base: string, prefix: string, n: number): Promise<string[]> {
   const results = await Promise.all(
-    Array.from({ length: n }, (_, i) => post(base, '/transactions/new', { sender: `${prefix}-${i}`, recipient: 'r', amount: i + 1 }).then((r) => (r?.status === 201 ? `${prefix}-${i}` : null))),
+    Array.from({ length: n }, (_, i) =>
+      post(base, '/transactions/new', { sender: `${prefix}-${i}`, recipient: 'r', amount: i + 1 }).then(
+        (r) => (r?.status === 201 ? `${prefix}-${i}` : null),
+      ),
+    ),
   );
   return results.filter((s): s is string => s !== null);
 }
@@ -104,7 +127,9 @@ async function census(base: string): Promise<Map<string, number>> {
     if (sender !== '0') counts.set(sender, (counts.get(sender) ?? 0) + 1);
   };
   for (const block of chain.chain as { transactions: PyValue[] }[]) block.transactions.forEach(count);
-  const pool = parsePyJson((await send(`${base}/blockparty/pending`))!.body) as { pending: { transaction: PyValue }[] };
+  const pool = parsePyJson((await send(`${base}/blockparty/pending`))!.body) as {
+    pending: { transaction: PyValue }[];
+  };
   for (const item of pool.pending) count(item.transaction);
   return counts;
 }
@@ -200,16 +225,22 @@ describe('crash injection at every write point', () => {
           const node = await startNode(dir, { at, when });
           node.child.kill('SIGUSR2');
           const acked = await scenario.run(node.url);
-          const killed = await Promise.race([node.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 200))]);
+          const killed = await Promise.race([
+            node.exited.then(() => true),
+            new Promise<boolean>((r) => setTimeout(() => r(false), 200)),
+          ]);
           if (killed) crashes += 1;
           await stop(node);
 
           const again = await startNode(dir);
           const counts = await census(again.url);
           const pending = parsePyJson((await send(`${again.url}/blockparty/info`))!.body) as { id: string };
-          const peers = JSON.parse(readFileSync(resolve(dir, 'node.json'), 'utf8')) as { peers: { address: string }[] };
+          const peers = JSON.parse(readFileSync(resolve(dir, 'node.json'), 'utf8')) as {
+            peers: { address: string }[];
+          };
           const where = `${scenario.name}, point ${at} (${when})`;
-          for (const sender of [...scenario.durable, ...acked.txs]) expect(counts.get(sender), `${where}: ${sender}`).toBe(1);
+          for (const sender of [...scenario.durable, ...acked.txs])
+            expect(counts.get(sender), `${where}: ${sender}`).toBe(1);
           for (const [sender, n] of counts) expect(n, `${where}: ${sender} twice`).toBe(1);
           expect(pending.id, where).toBe(base.nodeId);
           const addresses = peers.peers.map((p) => p.address);
@@ -220,7 +251,9 @@ describe('crash injection at every write point', () => {
       }
       // The loop really killed the node mid-operation (not just ran it to the end).
       expect(crashes).toBeGreaterThanOrEqual(points);
-      console.info(`crash injection, ${scenario.name}: ${points} write points, killed ${crashes} times, restarted whole every time`);
+      console.info(
+        `crash injection, ${scenario.name}: ${points} write points, killed ${crashes} times, restarted whole every time`,
+      );
     }, 600_000);
   }
 });

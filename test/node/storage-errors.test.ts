@@ -27,7 +27,7 @@ function disk(bytes: number): SmallDisk {
 
 /** Fills what is left of a disk with filler files; returns a function that frees it again. */
 function fill(dir: string): () => void {
-  for (let size = 1 << 20; size >= 512; ) {
+  for (let size = 1 << 20; size >= 512;) {
     try {
       writeFileSync(join(dir, `filler-${size}-${Math.random()}`), Buffer.alloc(size));
     } catch {
@@ -45,17 +45,27 @@ describe('a data folder this node may not write', () => {
     const tmp = tempDir();
     cleanups.push(tmp.cleanup);
     chownSync(tmp.dir, NOBODY, NOBODY);
-    const node = await startNodeProcess(['--port', '0', '--data-dir', tmp.dir, '--loopback', '--no-dashboard', '--no-discovery'], 60_000, { uid: NOBODY, gid: NOBODY });
+    const node = await startNodeProcess(
+      ['--port', '0', '--data-dir', tmp.dir, '--loopback', '--no-dashboard', '--no-discovery'],
+      60_000,
+      { uid: NOBODY, gid: NOBODY },
+    );
     cleanups.push(async () => {
       await node.stop();
     });
     chmodSync(tmp.dir, 0o555);
-    const register = () => fetch(`${node.url}/nodes/register`, { method: 'POST', body: JSON.stringify({ nodes: ['10.0.0.9:5000'] }) });
+    const register = () =>
+      fetch(`${node.url}/nodes/register`, {
+        method: 'POST',
+        body: JSON.stringify({ nodes: ['10.0.0.9:5000'] }),
+      });
     const refused = await register();
     expect(refused.status).toBe(507);
     expect(await refused.json()).toMatchObject({
       error: 'storage-failed',
-      message: expect.stringMatching(/^this app may not write in .*: give your user write permission on it, or choose another data folder$/),
+      message: expect.stringMatching(
+        /^this app may not write in .*: give your user write permission on it, or choose another data folder$/,
+      ),
     });
     chmodSync(tmp.dir, 0o755);
     const added = await register();
@@ -71,15 +81,32 @@ describe('a read-only disk', () => {
     const first = await startTestNode(dir, { difficulty: 2 });
     await first.close();
     d.readOnly(true);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', resolve('src-main/headless.ts'), '--data-dir', dir, '--port', '0', '--loopback', '--no-dashboard', '--no-discovery'], {
-      encoding: 'utf8',
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        resolve('src-main/headless.ts'),
+        '--data-dir',
+        dir,
+        '--port',
+        '0',
+        '--loopback',
+        '--no-dashboard',
+        '--no-discovery',
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_NO_WARNINGS: '1' },
+      },
+    );
     d.readOnly(false);
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^blockparty: .* is on a read-only disk: choose a writable data folder, or make this one writable$/);
+    expect(lines[0]).toMatch(
+      /^blockparty: .* is on a read-only disk: choose a writable data folder, or make this one writable$/,
+    );
   });
 });
 
@@ -90,7 +117,11 @@ describe('a full disk under a resolve', () => {
     const peer = await startTestNode(peerDir.dir, { difficulty: 2 });
     cleanups.push(() => peer.close());
     for (let i = 0; i < 30; i++) {
-      await peer.node.submitTransaction({ sender: `s${i}`.repeat(10), recipient: 'r'.repeat(100), amount: BigInt(i + 1) });
+      await peer.node.submitTransaction({
+        sender: `s${i}`.repeat(10),
+        recipient: 'r'.repeat(100),
+        amount: BigInt(i + 1),
+      });
       await peer.node.mine();
     }
     const d = disk(256 * 1024);
@@ -107,7 +138,10 @@ describe('a full disk under a resolve', () => {
     const res = await app.inject({ method: 'GET', url: '/nodes/resolve' });
     await app.close();
     expect(res.statusCode).toBe(507);
-    expect(JSON.parse(res.body)).toMatchObject({ error: 'storage-failed', message: expect.stringMatching(/the disk holding .* is full/) });
+    expect(JSON.parse(res.body)).toMatchObject({
+      error: 'storage-failed',
+      message: expect.stringMatching(/the disk holding .* is full/),
+    });
     expect(node.node.chainJson()).toBe(before.chain);
     expect(node.node.pending()).toEqual(before.pending);
     await node.close();
