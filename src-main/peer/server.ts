@@ -17,6 +17,8 @@ export interface PeerServerDeps {
   version?: string;
   /** Where the server's own failures are logged (the node's log file); none by default. */
   logger?: FastifyBaseLogger;
+  /** A request that takes longer than this to arrive is cut off (default 10 s). */
+  requestTimeoutMs?: number;
 }
 
 /** The largest request body the peer API reads. */
@@ -34,7 +36,9 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     loggerInstance: deps.logger,
     bodyLimit,
     // A peer that sends its request byte by byte is cut off instead of holding a socket forever.
-    requestTimeout: 10_000,
+    requestTimeout: deps.requestTimeoutMs ?? 10_000,
+    // Node checks request timeouts only this often (30 s by default): check often enough to mean it.
+    http: { connectionsCheckingInterval: Math.min(1000, deps.requestTimeoutMs ?? 10_000) },
     // Keep-alive connections of curl, requests and tutorial nodes are reused, but not forever.
     keepAliveTimeout: 10_000,
   });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { connect, type AddressInfo } from 'node:net';
 import { buildPeerServer } from '../../src-main/peer/server.ts';
 import { dumpsPy, parsePyJson } from '../../src-main/chain/json.ts';
 import { isValidProof } from '../../src-main/chain/proof.ts';
@@ -268,5 +269,38 @@ describe('GET /nodes/resolve text', () => {
     const res = await app.inject({ method: 'GET', url: '/nodes/resolve' });
     expect(res.body).toBe(dumpsPy(parsePyJson(res.body)));
     expect(parsePyJson(res.body)).toMatchObject({ message: 'Our chain is authoritative', peers: [] });
+  });
+});
+
+describe('slow clients', () => {
+  it('cuts off a request that trickles in byte by byte past the request timeout', async () => {
+    const tmp = tempDir();
+    const opened = await openTestNode(tmp.dir);
+    const slowApp = buildPeerServer({ node: opened.node, requestTimeoutMs: 300 });
+    await slowApp.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = slowApp.server.address() as AddressInfo;
+    const request =
+      'POST /transactions/new HTTP/1.1\r\nHost: x\r\nContent-Length: 60\r\n\r\n{"sender": "a", "recipient": "b", "amount": 1}             ';
+    const started = Date.now();
+    const answer = await new Promise<string>((resolve) => {
+      let got = '';
+      const socket = connect(port, '127.0.0.1');
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i < request.length && !socket.destroyed) socket.write(request[i++]!);
+      }, 50);
+      socket.on('data', (chunk) => (got += chunk.toString()));
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve(got);
+      });
+    });
+    // Cut off long before the ~4 s the whole trickle would take, and nothing was added.
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(answer).toMatch(/^(HTTP\/1\.1 408|$)/);
+    expect(opened.node.pending()).toHaveLength(0);
+    await slowApp.close();
+    await opened.close();
+    tmp.cleanup();
   });
 });
