@@ -44,12 +44,18 @@ export function createChainChecker(options: { inlineBytes?: number } = {}): Chai
 
   return {
     async check(request) {
-      if (request.text.length < inlineBytes) return checkChainText(request);
+      if (request.body.length < inlineBytes) return checkChainText(request);
       const id = nextId++;
       const w = ensure();
+      // Bytes move to the worker without a copy: the main thread never decodes or clones a big chain.
+      let body = request.body;
+      if (typeof body !== 'string' && (body.byteOffset !== 0 || body.byteLength !== body.buffer.byteLength)) {
+        body = new Uint8Array(body);
+      }
+      const transfer = typeof body === 'string' ? [] : [body.buffer as ArrayBuffer];
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        w.postMessage({ id, ...request });
+        w.postMessage({ id, body, rules: request.rules }, transfer);
       });
     },
     async close() {

@@ -3,10 +3,17 @@ import { validateChain } from '../chain/validate.ts';
 import type { PyValue, Rules } from '../chain/types.ts';
 import { message, type Message } from '../shared/messages.ts';
 
-/** A peer's `/chain` body to check against our rules. */
+/** A peer's `/chain` body to check against our rules: text, or the bytes as they arrived. */
 export interface ChainCheckRequest {
-  text: string;
+  body: string | Uint8Array;
   rules: Rules;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** The body's text (bytes are decoded here, where the check runs: on the worker for big chains). */
+export function bodyText(body: string | Uint8Array): string {
+  return typeof body === 'string' ? body : utf8.decode(body);
 }
 
 /**
@@ -18,10 +25,11 @@ export type ChainCheckResult =
   | { ok: false; outcome: 'not-a-node' | 'invalid'; reason: Message; blocks: number | null };
 
 /** Parses a `/chain` answer with Python's number kinds and validates it (CPU-heavy for long chains). */
-export function checkChainText({ text, rules }: ChainCheckRequest): ChainCheckResult {
+export function checkChainText(request: ChainCheckRequest): ChainCheckResult {
+  const { rules } = request;
   let body: PyValue;
   try {
-    body = parsePyJson(text);
+    body = parsePyJson(bodyText(request.body));
   } catch {
     // Nothing of what a foreign server answered is repeated: this is not a scanning service.
     return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node'), blocks: null };

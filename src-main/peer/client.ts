@@ -26,7 +26,7 @@ export interface PeerRequestOptions {
 
 /** What a request to a peer gave: the body, or how it failed. */
 export type PeerResponse =
-  | { ok: true; status: number; body: string; ms: number }
+  | { ok: true; status: number; body: Buffer; ms: number }
   | { ok: false; failure: 'unreachable' | 'timeout' | 'too-large'; reason: Message; ms: number };
 
 /** Default per-peer deadline. */
@@ -105,24 +105,29 @@ export function getFromPeer(
     req.on('response', (res) => {
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
+      // With a declared length the chunks go straight into one buffer: a big chain is held once.
+      const sized = Number.isInteger(declared) && declared > 0;
+      if (sized && options.reserve && !options.reserve(declared)) return tooLarge();
+      const whole = sized ? Buffer.allocUnsafeSlow(declared) : null;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
+        if (size + chunk.length > maxBytes) return tooLarge();
+        if (whole !== null && size + chunk.length <= whole.length) chunk.copy(whole, size);
+        else if (options.reserve && !options.reserve(chunk.length)) return tooLarge();
+        else chunks.push(chunk);
         size += chunk.length;
-        if (size > maxBytes || (options.reserve && !options.reserve(chunk.length))) return tooLarge();
-        chunks.push(chunk);
       });
       res.on('error', (error: NodeJS.ErrnoException) =>
         finish({ ok: false, failure: 'unreachable', reason: networkReason(error, address), ms: elapsed() }),
       );
-      res.on('end', () =>
-        finish({
-          ok: true,
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks, size).toString('utf8'),
-          ms: elapsed(),
-        }),
-      );
+      res.on('end', () => {
+        const body =
+          whole !== null && chunks.length === 0
+            ? whole.subarray(0, size)
+            : Buffer.concat(whole !== null ? [whole, ...chunks] : chunks, size);
+        finish({ ok: true, status: res.statusCode ?? 0, body, ms: elapsed() });
+      });
     });
     req.end();
   });
@@ -221,7 +226,7 @@ export function createPeerClient(options: PeerClientOptions = {}): PeerClient & 
       }
       let checked;
       try {
-        checked = await checker.check({ text: response.body, rules });
+        checked = await checker.check({ body: response.body, rules });
       } catch (error) {
         return {
           ok: false,
@@ -256,7 +261,7 @@ export function createPeerClient(options: PeerClientOptions = {}): PeerClient & 
       };
     }
     if (response.status === 404) return { ok: true, kind: 'tutorial', ms: response.ms };
-    const body = response.status === 200 ? parseInfo(response.body) : null;
+    const body = response.status === 200 ? parseInfo(response.body.toString('utf8')) : null;
     if (body === null) return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node') };
     return { ok: true, kind: 'blockparty', ms: response.ms, ...body };
   }

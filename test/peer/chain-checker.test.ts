@@ -23,10 +23,11 @@ describe('createChainChecker', () => {
   const chain = bigChain();
   const text = `{"chain": [${chain.map((b) => b.text).join(', ')}], "length": ${chain.length}}`;
 
-  it('checks a large chain on its worker with the same result as inline', async () => {
+  it('checks a large chain on its worker with the same result as inline, from text or from bytes', async () => {
     expect(text.length).toBeGreaterThan(256 * 1024);
-    const result = await checker.check({ text, rules });
-    expect(result).toEqual(checkChainText({ text, rules }));
+    const result = await checker.check({ body: text, rules });
+    expect(await checker.check({ body: Buffer.from(text), rules })).toEqual(result);
+    expect(result).toEqual(checkChainText({ body: text, rules }));
     expect(result.ok && result.hashes).toEqual(chain.map((b) => b.hash));
     expect(result.ok && result.texts).toEqual(chain.map((b) => b.text));
   });
@@ -35,10 +36,10 @@ describe('createChainChecker', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
     const inline = performance.now();
-    checkChainText({ text, rules });
+    checkChainText({ body: text, rules });
     const inlineMs = performance.now() - inline;
     ticks = 0;
-    await checker.check({ text, rules });
+    await checker.check({ body: text, rules });
     clearInterval(timer);
     // Checked inline, no timer could fire; on the worker the loop ran timers all along.
     expect(inlineMs).toBeGreaterThan(5);
@@ -49,7 +50,7 @@ describe('createChainChecker', () => {
     const proof = chain[3]!.decode().proof;
     const block4 = chain[3]!.text;
     const broken = text.replace(block4, block4.replace(`"proof": ${proof},`, `"proof": ${proof + 1n},`));
-    const result = await checker.check({ text: broken, rules });
+    const result = await checker.check({ body: broken, rules });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(renderMessage(result.reason)).toMatch(/^its chain is invalid: block 4: proof/);
   });
