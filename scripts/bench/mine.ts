@@ -8,19 +8,18 @@
  * at difficulty 4 against the tutorial's Flask node and a Blockparty headless node, interleaved.
  * `mineFigures()` returns the same as figures for `npm run bench`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, get, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHUNK, ProofKernel } from '../../src-main/mining/kernel.ts';
 import { createProofSearcher, defaultWorkerCount } from '../../src-main/mining/searcher.ts';
 import type { ProfileName } from '../../src-main/chain/types.ts';
 import type { ProofJob } from '../../src-main/mining/types.ts';
-import { startNodeProcess } from '../../test/helpers/headless-process.ts';
+import { median, startBlockparty, startFlask, type BenchNode } from './nodes.ts';
 import { printFigures } from './report.ts';
 import type { Figure } from './report.ts';
 
@@ -236,73 +235,7 @@ async function latencyWhileMining(url: URL, workers: number): Promise<{ p50: num
 }
 
 /** One node answering GET /mine: the tutorial's Flask app or a Blockparty headless node. */
-interface MineNode {
-  name: string;
-  url: string;
-  /** From spawning the process to its first line saying it serves. */
-  startMs: number;
-  stop(): Promise<void>;
-}
-
-/** The tutorial's Flask app (test/fixtures/tutorial_flask.py) under the system Python, which has Flask. */
-async function startFlask(): Promise<MineNode> {
-  const started = performance.now();
-  const child = spawn('/usr/bin/python3', [resolve('test/fixtures/tutorial_flask.py'), '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const port = await new Promise<number>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`Flask did not start in 20 s:\n${out}`)), 20_000);
-    const onData = (data: Buffer): void => {
-      out += data.toString();
-      const match = /listening on (\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        done(Number(match[1]));
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`Flask exited with code ${code}:\n${out}`)));
-  });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  return {
-    name: "the tutorial's Flask node",
-    url: `http://127.0.0.1:${port}`,
-    startMs: performance.now() - started,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** A Blockparty headless node from sources, on a fresh data folder, as the tutorial's article profile. */
-async function startBlockparty(): Promise<MineNode> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-mine-'));
-  const started = performance.now();
-  const node = await startNodeProcess([
-    '--port',
-    '0',
-    '--data-dir',
-    dir,
-    '--loopback',
-    '--no-dashboard',
-    '--profile',
-    'article',
-    '--difficulty',
-    '4',
-  ]);
-  return {
-    name: 'Blockparty (headless)',
-    url: node.url,
-    startMs: performance.now() - started,
-    stop: async () => {
-      await node.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+type MineNode = BenchNode;
 
 /** One GET /mine on a new connection: its wall time and the proof of the block it forged. */
 function mineOnce(node: MineNode): Promise<{ ms: number; proof: number }> {
@@ -322,11 +255,6 @@ function mineOnce(node: MineNode): Promise<{ ms: number; proof: number }> {
   });
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const sum = (values: readonly number[]): number => values.reduce((x, y) => x + y, 0);
 
 /** What one node did over the run. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { proofOf, type SealedBlock } from './block.ts';
 import type { ProfileName, Rules } from './types.ts';
 
@@ -31,9 +31,7 @@ export function guessString(
 
 /** Hex SHA-256 of the guess string, as the tutorial's `valid_proof` computes it. */
 export function guessHash(profile: ProfileName, lastProof: bigint, proof: bigint, lastHash: string): string {
-  return createHash('sha256')
-    .update(guessString(profile, lastProof, proof, lastHash), 'utf8')
-    .digest('hex');
+  return hash('sha256', guessString(profile, lastProof, proof, lastHash), 'hex');
 }
 
 /** Whether `proof` solves the puzzle after `lastProof` (and `lastHash` for `dvf`) under the rules. */

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { dumpsPy, isPyObject, pyKindName } from './json.ts';
 import type { PyValue, Transaction } from './types.ts';
 import { message, type Message } from '../shared/messages.ts';
@@ -65,7 +65,8 @@ export function newNodeId(): string {
   return randomUUID().replaceAll('-', '');
 }
 
-/** A new transaction envelope id (relay deduplication): 32 random hex characters. */
+/** A new transaction envelope id (relay deduplication): 32 random hex characters (a uuid4's). */
 export function newTransactionId(): string {
-  return randomBytes(16).toString('hex');
+  // randomUUID draws from a cached pool of entropy: a fraction of randomBytes' cost per call.
+  return randomUUID().replaceAll('-', '');
 }

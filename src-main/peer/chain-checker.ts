@@ -8,6 +8,8 @@ export const INLINE_BYTES = 64 * 1024;
 /** Checks peers' chains, the large ones on a worker thread so the node keeps answering meanwhile. */
 export interface ChainChecker {
   check(request: ChainCheckRequest): Promise<ChainCheckResult>;
+  /** Starts the thread now (it warms itself up), so that the first big chain does not wait for it. */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,9 @@ export function createChainChecker(options: { inlineBytes?: number } = {}): Chai
         waiting.set(id, { resolve, reject });
         w.postMessage({ id, body, rules: request.rules }, transfer);
       });
+    },
+    warm() {
+      ensure();
     },
     async close() {
       const w = worker;

@@ -179,7 +179,9 @@ export interface PeerClientOptions {
 }
 
 /** The node's HTTP client for peers (see the file's comment for the bounds it keeps). */
-export function createPeerClient(options: PeerClientOptions = {}): PeerClient & { inFlightBytes(): number } {
+export function createPeerClient(
+  options: PeerClientOptions = {},
+): PeerClient & { inFlightBytes(): number; warm(): void } {
   const timeoutMs = options.timeoutMs ?? DEFAULT_PEER_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_PEER_MAX_BYTES;
   const budget = options.budgetBytes ?? DEFAULT_CHAIN_BUDGET_BYTES;
@@ -270,6 +272,7 @@ export function createPeerClient(options: PeerClientOptions = {}): PeerClient & 
     fetchChain,
     info,
     inFlightBytes: () => inFlight,
+    warm: () => checker.warm(),
     close: () => checker.close(),
   };
 }

@@ -138,6 +138,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     throw error;
   }
   logFile.log('info', `node ${node.id} started on port ${listeningPort}`);
+  // The chain checker's thread starts now, in the background: the first resolve should not wait for it.
+  client.warm();
 
   let rebinding: Promise<void> = Promise.resolve();
   const unsubscribe = node.on('settings-changed', (settings) => {
