@@ -40,6 +40,7 @@ const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$/;
 const PROFILE = /^[a-z0-9][a-z0-9-]{0,15}$/;
 const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
 // C0/C1 controls and bidirectional overrides: they would garble or disguise a name on screen.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Checks our own advert; throws an error naming the field to fix. */
@@ -48,7 +49,8 @@ export function checkAdvert(advert: DiscoveryAdvert): DiscoveryAdvert {
     throw new Error(`Discovery advert: ${field} must be ${rule}, got ${JSON.stringify(value)}`);
   };
   if (typeof advert !== 'object' || advert === null) fail('advert', 'an object', advert);
-  if (typeof advert.id !== 'string' || !ID.test(advert.id)) fail('id', '32 lowercase hex characters', advert.id);
+  if (typeof advert.id !== 'string' || !ID.test(advert.id))
+    fail('id', '32 lowercase hex characters', advert.id);
   if (typeof advert.name !== 'string') fail('name', 'a string', advert.name);
   if (typeof advert.version !== 'string' || !VERSION.test(advert.version)) {
     fail('version', 'up to 32 letters, digits and . + _ -', advert.version);
@@ -60,8 +62,10 @@ export function checkAdvert(advert: DiscoveryAdvert): DiscoveryAdvert {
     fail('profile', 'up to 16 lowercase letters, digits and -', advert.profile);
   }
   if (!isIntIn(advert.difficulty, 1, 64)) fail('difficulty', 'an integer from 1 to 64', advert.difficulty);
-  if (!isIntIn(advert.height, 0, Number.MAX_SAFE_INTEGER)) fail('height', 'a non-negative integer', advert.height);
-  if (typeof advert.tip !== 'string' || !HEX16.test(advert.tip)) fail('tip', '16 lowercase hex characters', advert.tip);
+  if (!isIntIn(advert.height, 0, Number.MAX_SAFE_INTEGER))
+    fail('height', 'a non-negative integer', advert.height);
+  if (typeof advert.tip !== 'string' || !HEX16.test(advert.tip))
+    fail('tip', '16 lowercase hex characters', advert.tip);
   if (!isIntIn(advert.port, 1, 65535)) fail('port', 'an integer from 1 to 65535', advert.port);
   return { ...advert, name: cleanName(advert.name) };
 }

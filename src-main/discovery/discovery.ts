@@ -169,11 +169,18 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       boot,
       requeryMs,
       handlers: {
+        ready: () => {
+          lastError.delete(iface.name);
+          log(`discovery: listening on ${iface.name} (${iface.address})`);
+        },
         sighting: (sighting, from) => onSighting(iface, sighting, from),
         goodbye: (id, from) => onGoodbye(iface, id, from),
         refused: onRefused,
         failed: (error) => {
-          logOnce(iface.name, `discovery: ${iface.name} (${iface.address}) failed: ${error.message}; retrying`);
+          logOnce(
+            iface.name,
+            `discovery: ${iface.name} (${iface.address}) failed: ${error.message}; retrying`,
+          );
           // Dropped now, opened again by the next poll if the interface is still there.
           if (instances.get(iface.name) === instance) instances.delete(iface.name);
           void instance.close(false);
@@ -182,8 +189,6 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       },
     });
     instances.set(iface.name, instance);
-    lastError.delete(iface.name);
-    log(`discovery: listening on ${iface.name} (${iface.address})`);
   };
 
   const close = (name: string, reason: string): void => {
@@ -249,7 +254,8 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
     update(next) {
       const checked = checkAdvert(next);
       if (JSON.stringify(checked) === JSON.stringify(advert)) return;
-      if (checked.id !== advert.id) throw new Error('Discovery advert: the node id cannot change; stop and start anew');
+      if (checked.id !== advert.id)
+        throw new Error('Discovery advert: the node id cannot change; stop and start anew');
       advert = checked;
       if (!running || updateTimer) return; // the pending announcement will carry the newest advert
       const wait = Math.max(0, lastUpdateAt + UPDATE_GAP_MS - Date.now());

@@ -25,9 +25,13 @@ export function usableInterfaces(map: InterfaceMap): UsableInterface[] {
     const v4 = entries.filter((e) => isV4(e) && !e.internal && parseIpv4(e.address) !== null);
     const first = v4[0];
     if (!first) continue;
-    const ipv6 = entries.filter((e) => !isV4(e) && !e.internal && !isLinkLocal6(e.address)).map((e) => e.address);
+    const ipv6 = entries
+      .filter((e) => !isV4(e) && !e.internal && !isLinkLocal6(e.address))
+      .map((e) => e.address);
     // A recreated interface keeps its name and address but gets a new index: IPv6 entries carry it.
-    const indexes = [...new Set(entries.filter((e) => !isV4(e)).map((e) => ('scopeid' in e ? e.scopeid : 0)))];
+    const indexes = [
+      ...new Set(entries.filter((e) => !isV4(e)).map((e) => ('scopeid' in e ? e.scopeid : 0))),
+    ];
     const subnets = v4.map((e) => ({ address: e.address, netmask: e.netmask }));
     usable.push({
       name,
@@ -47,7 +51,7 @@ export function onSubnet(address: string, iface: UsableInterface): boolean {
   return iface.subnets.some((s) => {
     const mine = parseIpv4(s.address);
     const mask = parseIpv4(s.netmask);
-    return mine !== null && mask !== null && ((ip & mask) >>> 0) === ((mine & mask) >>> 0);
+    return mine !== null && mask !== null && (ip & mask) >>> 0 === (mine & mask) >>> 0;
   });
 }
 

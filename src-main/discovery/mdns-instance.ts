@@ -6,7 +6,14 @@ import type { MdnsPacket, MulticastDns } from 'multicast-dns';
 import type { DiscoveryAdvert } from './advert.ts';
 import { onSubnet } from './interfaces.ts';
 import type { UsableInterface } from './interfaces.ts';
-import { advertPacket, goodbyePacket, metaPacket, queryWants, readResponse, SERVICE_TYPE } from './records.ts';
+import {
+  advertPacket,
+  goodbyePacket,
+  metaPacket,
+  queryWants,
+  readResponse,
+  SERVICE_TYPE,
+} from './records.ts';
 import type { Sighting } from './records.ts';
 
 const MDNS_GROUP = '224.0.0.251';
@@ -20,6 +27,8 @@ const GOODBYE_WAIT_MS = 500;
 
 /** What an instance reports to the discovery that owns it. */
 export interface InstanceHandlers {
+  /** The socket is bound: the instance hears and answers from now on. */
+  ready(): void;
   sighting(sighting: Sighting, from: string): void;
   goodbye(id: string, from: string): void;
   refused(reason: string, from: string): void;
@@ -77,6 +86,7 @@ export class MdnsInstance {
     });
     this.mdns.on('ready', () => {
       this.ready = true;
+      if (!this.closed) options.handlers.ready();
     });
     this.mdns.on('query', (packet, rinfo) => this.guard(() => this.onQuery(packet, rinfo)));
     this.mdns.on('response', (packet, rinfo) => this.guard(() => this.onResponse(packet, rinfo)));

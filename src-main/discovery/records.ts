@@ -131,7 +131,9 @@ export function readResponse(packet: MdnsPacket): ResponseContent {
   const records = [...(packet.answers ?? []), ...(packet.additionals ?? [])].slice(0, MAX_RECORDS);
   const named = (rr: MdnsRecord, name: string): boolean =>
     typeof rr?.name === 'string' && rr.name.toLowerCase() === name;
-  const pointers = records.filter((rr) => rr.type === 'PTR' && named(rr, SERVICE_TYPE) && typeof rr.data === 'string');
+  const pointers = records.filter(
+    (rr) => rr.type === 'PTR' && named(rr, SERVICE_TYPE) && typeof rr.data === 'string',
+  );
   for (const ptr of pointers.slice(0, MAX_INSTANCES_PER_PACKET)) {
     const instance = (ptr.data as string).toLowerCase();
     const match = INSTANCE.exec(instance);
@@ -165,7 +167,8 @@ export function readResponse(packet: MdnsPacket): ResponseContent {
     const target = typeof srvData?.target === 'string' ? srvData.target.toLowerCase() : '';
     const addresses = new Set<string>();
     for (const rr of records) {
-      if ((rr.type !== 'A' && rr.type !== 'AAAA') || !named(rr, target) || typeof rr.data !== 'string') continue;
+      if ((rr.type !== 'A' && rr.type !== 'AAAA') || !named(rr, target) || typeof rr.data !== 'string')
+        continue;
       if (dialable(rr.data)) addresses.add(rr.data.toLowerCase());
       if (addresses.size >= MAX_ADDRESSES) break;
     }

@@ -115,7 +115,9 @@ export function startProbe(lab: Lab, k: number, options: ProbeOptions = {}): Pro
     },
     foundIds(since = 0) {
       return new Set(
-        events.filter((e) => e.event === 'found' && e.t >= since).map((e) => (e as { node: DiscoveredNode }).node.id),
+        events
+          .filter((e) => e.event === 'found' && e.t >= since)
+          .map((e) => (e as { node: DiscoveredNode }).node.id),
       );
     },
   };

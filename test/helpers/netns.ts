@@ -39,6 +39,8 @@ export interface LabOptions {
   nodes: number;
   /** Family name of the namespaces (default `bplab`); the pid and a counter are appended. */
   prefix?: string;
+  /** IPv6 in the laptops (default true); false gives IPv4-only laptops. */
+  ipv6?: boolean;
 }
 
 /** A running lab; every method that changes the network resolves once the change is in place. */
@@ -82,6 +84,8 @@ const DEFAULT_PREFIX = 'bplab';
 const BRIDGE = 'br0';
 const SECOND_NODE_IP = '10.99.0.1';
 const SECOND_FAR_IP = '10.99.0.2';
+const DISABLE_IPV6 =
+  'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 && echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6';
 
 let sequence = 0;
 const liveLabs = new Set<() => void>();
@@ -150,7 +154,14 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       `link set ${BRIDGE} up`,
       ...nodes.flatMap((n) => portCommands(n.index)),
     ]);
-    await Promise.all(nodes.map((n) => ipIn(n.ns, ['link set lo up', ...nodeLinkCommands(n)])));
+    await Promise.all(
+      nodes.map(async (n) => {
+        if (options.ipv6 === false) {
+          await run('ip', ['netns', 'exec', n.ns, 'sh', '-c', DISABLE_IPV6]);
+        }
+        await ipIn(n.ns, ['link set lo up', ...nodeLinkCommands(n)]);
+      }),
+    );
   } catch (error) {
     destroySync();
     throw error;
@@ -190,7 +201,9 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     ].join('\n');
     await run('ip', ['netns', 'exec', switchNs, 'nft', '-f', '-'], script).catch((error: Error) => {
       if (/ENOENT|No such file|not found/.test(error.message)) {
-        throw new Error(`lab: nft is missing; install nftables (Debian: apt-get install nftables). ${error.message}`);
+        throw new Error(
+          `lab: nft is missing; install nftables (Debian: apt-get install nftables). ${error.message}`,
+        );
       }
       throw error;
     });
@@ -200,7 +213,9 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     await run(
       'bridge',
       ['-n', switchNs, '-batch', '-'],
-      nodes.map((n) => `link set dev p${n.index} isolated ${portIsolated(n.index) ? 'on' : 'off'}`).join('\n') + '\n',
+      nodes
+        .map((n) => `link set dev p${n.index} isolated ${portIsolated(n.index) ? 'on' : 'off'}`)
+        .join('\n') + '\n',
     );
   };
   const portIsolated = (k: number): boolean => state.isolated && !state.uplinks.has(k);
@@ -238,7 +253,8 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     async partition(groupA, groupB) {
       const a = nodeList(groupA);
       const b = nodeList(groupB);
-      if (a.length === 0 || b.length === 0) throw new Error('lab.partition: both groups need at least one node');
+      if (a.length === 0 || b.length === 0)
+        throw new Error('lab.partition: both groups need at least one node');
       if (a.some((k) => b.includes(k))) throw new Error('lab.partition: a node cannot be in both groups');
       state.partitions.push([a, b]);
       await applyRules();
@@ -252,11 +268,17 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       if (extraNs.has(k)) throw new Error(`lab.addSecondInterface: node ${k} already has one`);
       const far = `${name}-x${k}`;
       extraNs.set(k, far);
-      await ipRoot([`netns add ${far}`, `link add name eth1 netns ${n.ns} type veth peer name eth0 netns ${far}`]);
+      await ipRoot([
+        `netns add ${far}`,
+        `link add name eth1 netns ${n.ns} type veth peer name eth0 netns ${far}`,
+      ]);
       await ipIn(far, ['link set lo up', `addr add ${SECOND_FAR_IP}/24 dev eth0`, 'link set eth0 up']);
       const commands = [`addr add ${SECOND_NODE_IP}/24 dev eth1`, 'link set eth1 up'];
       if (defaultRoute) {
-        commands.push(`route add default via ${SECOND_FAR_IP} dev eth1`, 'route replace 224.0.0.0/4 dev eth1');
+        commands.push(
+          `route add default via ${SECOND_FAR_IP} dev eth1`,
+          'route replace 224.0.0.0/4 dev eth1',
+        );
         state.multicastVia.set(k, 'eth1');
       }
       await ipIn(n.ns, commands);
@@ -270,7 +292,8 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       const n = node(k);
       await ipRoot([cableCommand(n, switchNs)]);
       await ipIn(switchNs, portCommands(k));
-      if (portIsolated(k)) await run('bridge', ['-n', switchNs, 'link', 'set', 'dev', `p${k}`, 'isolated', 'on']);
+      if (portIsolated(k))
+        await run('bridge', ['-n', switchNs, 'link', 'set', 'dev', `p${k}`, 'isolated', 'on']);
       await ipIn(n.ns, nodeLinkCommands(n, state.multicastVia.has(k)));
     },
     async destroy() {
@@ -339,9 +362,12 @@ function pidsIn(output: string): number[] {
 // A namespace lives on while a process is inside, so its processes are killed before its name.
 function removeNamespacesSync(names: string[]): void {
   for (const ns of names) {
-    let out = '';
+    let out: string;
     try {
-      out = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      out = execFileSync('ip', ['netns', 'pids', ns], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
     } catch {
       continue;
     }
@@ -411,7 +437,11 @@ function run(command: string, args: readonly string[], input?: string): Promise<
     const child = execFile(command, args, { encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => {
       if (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        reject(new Error(`${command} ${args.join(' ')} failed (${code ?? 'error'}): ${stderr.trim() || error.message}`));
+        reject(
+          new Error(
+            `${command} ${args.join(' ')} failed (${code ?? 'error'}): ${stderr.trim() || error.message}`,
+          ),
+        );
       } else {
         resolve(stdout);
       }
