@@ -92,7 +92,7 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
   let pollTimer: NodeJS.Timeout | undefined;
   let updateTimer: NodeJS.Timeout | undefined;
   let lastUpdateAt = 0;
-  // Joining a group twice fails on Linux, macOS and Windows; a platform that accepts it would
+  // Joining a group twice fails (EADDRINUSE on Linux); a platform that accepted it would
   // "rejoin" on every poll, and then the check is turned off.
   let checkMembership = true;
   let rejoined = new Set<string>();
@@ -112,10 +112,18 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
     log(line);
   };
 
+  const onRefused = (reason: string, from: string): void => {
+    const now = Date.now();
+    if (now - (refusedLogged.get(from) ?? -Infinity) < REFUSED_LOG_MS) return;
+    if (refusedLogged.size > MAX_KNOWN) refusedLogged.clear();
+    refusedLogged.set(from, now);
+    log(`discovery: ignored an advert from ${from}: ${reason}`);
+  };
+
   const onSighting = (iface: UsableInterface, sighting: Sighting, from: string): void => {
     const { fields } = sighting;
     if (fields.id === advert.id) {
-      if (fields.boot !== boot) logOnce(`dup:${from}`, `discovery: another node at ${from} uses our node id`);
+      if (fields.boot !== boot) onRefused(`it uses our own node id (a copied data folder?)`, from);
       return;
     }
     const key = `${iface.name}|${fields.id}`;
@@ -151,14 +159,6 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       const onLost = options.onLost;
       call('onLost', () => onLost({ id, from, interface: iface.name }));
     }
-  };
-
-  const onRefused = (reason: string, from: string): void => {
-    const now = Date.now();
-    if (now - (refusedLogged.get(from) ?? -Infinity) < REFUSED_LOG_MS) return;
-    if (refusedLogged.size > MAX_KNOWN) refusedLogged.clear();
-    refusedLogged.set(from, now);
-    log(`discovery: ignored an advert from ${from}: ${reason}`);
   };
 
   const open = (iface: UsableInterface): void => {

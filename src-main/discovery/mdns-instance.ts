@@ -59,6 +59,7 @@ export class MdnsInstance {
   private readonly timers = new Set<NodeJS.Timeout>();
   private queryTimer: NodeJS.Timeout | undefined;
   private lastAdvertAt = -Infinity;
+  private lastMetaAt = -Infinity;
   private ready = false;
   private closed = false;
 
@@ -163,8 +164,12 @@ export class MdnsInstance {
       // too: push our next query back (RFC 6762 §7.3), so a LAN sends about one query per period.
       this.scheduleQuery(jitter(this.options.requeryMs));
     }
-    if (wants.meta) this.mdns.respond(metaPacket(), (error) => error && this.warn(error));
-    if (wants.advert && Date.now() - this.lastAdvertAt >= ANSWER_GAP_MS) this.announce();
+    const now = Date.now();
+    if (wants.meta && now - this.lastMetaAt >= ANSWER_GAP_MS) {
+      this.lastMetaAt = now;
+      this.mdns.respond(metaPacket(), (error) => error && this.warn(error));
+    }
+    if (wants.advert && now - this.lastAdvertAt >= ANSWER_GAP_MS) this.announce();
   }
 
   private onResponse(packet: MdnsPacket, rinfo: RemoteInfo): void {

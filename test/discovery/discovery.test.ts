@@ -447,6 +447,16 @@ describe('discovery over loopback multicast', () => {
     expect(a.logs.filter((l) => l.includes('cannot list')).length).toBe(1);
   });
 
+  it('warns about another node using our id (a copied data folder) and never reports it', async () => {
+    const port = privatePort();
+    const a = startNode(port, advert(ID_A));
+    const twin = startNode(port, advert(ID_A, { port: 5999 }));
+    startNode(port, advert(ID_B));
+    await until('b seen by both', () => a.found.length > 0 && twin.found.length > 0);
+    await until('the warning', () => a.logs.some((l) => l.includes('uses our own node id')));
+    expect(a.found.every((f) => f.id === ID_B)).toBe(true);
+  });
+
   it('keeps going when onFound throws', async () => {
     const port = privatePort();
     const a = startNode(port, advert(ID_A), {
