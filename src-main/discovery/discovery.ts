@@ -248,14 +248,14 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       running = true;
       boot = randomBytes(6).toString('hex');
       lastUpdateAt = Date.now();
-      poll();
+      call('poll', poll);
       schedulePoll();
     },
     update(next) {
       const checked = checkAdvert(next);
       if (JSON.stringify(checked) === JSON.stringify(advert)) return;
       if (checked.id !== advert.id)
-        throw new Error('Discovery advert: the node id cannot change; stop and start anew');
+        throw new Error('Discovery advert: the node id cannot change; create a new discovery for a new id');
       advert = checked;
       if (!running || updateTimer) return; // the pending announcement will carry the newest advert
       const wait = Math.max(0, lastUpdateAt + UPDATE_GAP_MS - Date.now());
