@@ -42,7 +42,11 @@ async function main(): Promise<void> {
   const searcher = createProofSearcher();
   let running;
   try {
-    running = await startNode({ repo: openElectronStoreRepository(dataDir), searcher, version: app.getVersion() });
+    running = await startNode({
+      repo: openElectronStoreRepository(dataDir),
+      searcher,
+      version: app.getVersion(),
+    });
   } catch (error) {
     await searcher.close();
     console.error('Blockparty could not start', error);
