@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type * as Asar from '@electron/asar';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DesktopApp } from './support/desktop-app.ts';
 import { buildDesktopApp, launchDesktopApp, packageDesktopApp, seedUserData } from './support/desktop-app.ts';
@@ -20,7 +21,7 @@ import {
 // points at a package made elsewhere (.ci/run packages the project's own build); otherwise the test
 // builds and packages one in a temporary folder.
 const require = createRequire(import.meta.url);
-const asar = require('@electron/asar') as typeof import('@electron/asar');
+const asar = require('@electron/asar') as typeof Asar;
 
 let root: string;
 let asarPath: string;

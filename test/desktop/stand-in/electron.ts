@@ -645,7 +645,7 @@ class FakeBrowserWindow extends EventEmitter {
     } catch (error) {
       const description = (error as Error).message.split('\n')[0] ?? 'failed';
       this.webContents.emit('did-fail-load', event(), -2, description, url, true);
-      throw new Error(`ERR_FAILED (-2) loading '${url}': ${description}`);
+      throw new Error(`ERR_FAILED (-2) loading '${url}': ${description}`, { cause: error });
     }
   }
 }

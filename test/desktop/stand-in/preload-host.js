@@ -9,6 +9,7 @@
  * The stand-in reads this file as text and calls the expression below with its configuration and the
  * preload wrapped in a CommonJS function, so it must stay one self-contained function expression.
  */
+// eslint-disable-next-line @typescript-eslint/no-unused-expressions -- the stand-in calls this expression
 (function installPreloadHost(config, preload) {
   const page = globalThis;
   // Electron runs the preload in the main frame only (nodeIntegrationInSubFrames is off).
@@ -20,7 +21,7 @@
     try {
       return structuredClone(value);
     } catch (error) {
-      throw new Error(`An object could not be cloned. (${error.message})`);
+      throw new Error(`An object could not be cloned. (${error.message})`, { cause: error });
     }
   };
 
