@@ -62,7 +62,8 @@ export function installQuitHandling(deps: QuitDeps): QuitControl {
 
   const sessionEnding = (): void => {
     osEnding = true;
-    void beginStop();
+    // Then leave by ourselves, whether or not the OS's own quit request has come meanwhile.
+    void beginStop().then(() => deps.app.quit());
   };
   // Linux and macOS announce a shutdown before quitting the app; not calling preventDefault here
   // leaves the OS's schedule alone.

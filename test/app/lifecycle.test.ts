@@ -42,11 +42,16 @@ describe('quitting', () => {
     expect(beforeQuit().defaultPrevented).toBe(false);
   });
 
-  it('never defers a quit that follows a system shutdown (macOS, Linux)', () => {
-    const { powerMonitor, stopMining, beforeQuit } = setUp(() => new Promise(() => undefined));
+  it('never defers a quit that follows a system shutdown (macOS, Linux), and leaves once stopped', async () => {
+    let finish!: () => void;
+    const { app, powerMonitor, stopMining, beforeQuit } = setUp(
+      () => new Promise<void>((done) => (finish = done)),
+    );
     powerMonitor.emit('shutdown', quitEvent());
     expect(stopMining).toHaveBeenCalledOnce();
     expect(beforeQuit().defaultPrevented).toBe(false);
+    finish();
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalledOnce());
   });
 
   it('stops mining when the Windows session ends', () => {

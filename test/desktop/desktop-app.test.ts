@@ -50,14 +50,15 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((run) => run.kill()));
 });
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Chromium, killed as each run ends, may still be leaving its profile: retry.
+afterAll(() => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
 describe('the built desktop app under the stand-in Electron', { timeout: 120_000 }, () => {
   let userData: string;
 
   beforeAll(async () => {
     userData = temp('user-data');
-    await seedUserData(builtApp, userData, { name: 'Desk 7' });
+    await seedUserData(userData, { name: 'Desk 7' });
   }, 60_000);
 
   it('starts with the saved node, mines, takes a transaction, quits by the menu and comes back', async () => {
@@ -138,7 +139,12 @@ describe('the built desktop app under the stand-in Electron', { timeout: 120_000
       const height = await heightOf(page);
       await mine(page, height + 1);
       app.send({ type: command });
-      expect(await app.exited, app.output()).toBe(0);
+      // A deferred OS quit is reported at once (macOS would abort the shutdown); fail on it, not on a timeout.
+      const refused = app
+        .waitFor('os-quit-refused', undefined, 60_000)
+        .then(() => 'os-quit-refused')
+        .catch(() => 'exited');
+      expect(await Promise.race([app.exited, refused]), app.output()).toBe(0);
       expect(problems(app)).toEqual([]);
       expect(savedState(userData).blocks).toHaveLength(height + 1);
     }
@@ -157,7 +163,7 @@ describe('the built desktop app under the stand-in Electron', { timeout: 120_000
 describe('failures a teacher must be told about', { timeout: 120_000 }, () => {
   it('reports a preload that breaks the sandbox rules or is not CommonJS', async () => {
     const userData = temp('preload-user-data');
-    await seedUserData(builtApp, userData, { name: 'Broken preload' });
+    await seedUserData(userData, { name: 'Broken preload' });
     const cases = {
       'requires a Node module': (source: string) => `require('node:path');\n${source}`,
       'is built as an ES module': () =>
@@ -180,7 +186,7 @@ describe('failures a teacher must be told about', { timeout: 120_000 }, () => {
 
   it('explains a node that cannot start, in words a teacher can act on', async () => {
     const userData = temp('unreadable-user-data');
-    await seedUserData(builtApp, userData, { name: 'Damaged' });
+    await seedUserData(userData, { name: 'Damaged' });
     rmSync(join(userData, 'chain.log'));
     mkdirSync(join(userData, 'chain.log'));
     const app = start(userData);

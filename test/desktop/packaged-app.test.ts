@@ -25,7 +25,6 @@ const asar = require('@electron/asar') as typeof Asar;
 
 let root: string;
 let asarPath: string;
-let seedFrom: string;
 const running: DesktopApp[] = [];
 
 function temp(name: string): string {
@@ -42,17 +41,17 @@ function start(userData: string): DesktopApp {
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'blockparty-packaged-'));
-  seedFrom = buildDesktopApp(temp('app'));
   asarPath = process.env['BLOCKPARTY_PACKAGED_APP']
     ? resolve(process.env['BLOCKPARTY_PACKAGED_APP'])
-    : packageDesktopApp(seedFrom, temp('package'));
+    : packageDesktopApp(buildDesktopApp(temp('app')), temp('package'));
 }, 300_000);
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((run) => run.kill()));
 });
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Chromium, killed as each run ends, may still be leaving its profile: retry.
+afterAll(() => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
 describe('the packaged app (electron-builder --linux dir)', { timeout: 120_000 }, () => {
   it('carries the bundles and no node_modules; workers sit unpacked beside the archive', () => {
@@ -77,7 +76,7 @@ describe('the packaged app (electron-builder --linux dir)', { timeout: 120_000 }
 
   it('starts, mines through the unpacked worker, takes a transaction, quits, comes back; a second instance quits', async () => {
     const userData = temp('user-data');
-    await seedUserData(seedFrom, userData, { name: 'Packaged desk' });
+    await seedUserData(userData, { name: 'Packaged desk' });
     const app = start(userData);
     const page = await app.page();
     await waitForText(page, '[data-testid=node-name]', /Packaged desk/);

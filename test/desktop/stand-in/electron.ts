@@ -660,10 +660,10 @@ class RendererHost {
   private readonly expected = new WeakMap<Page, string>();
 
   async start(): Promise<void> {
+    // Left to the test to delete: Chromium may still be writing in it while this process exits.
     const profile = mkdtempSync(
       join(ENV['BLOCKPARTY_STAND_IN_PROFILE_DIR'] ?? tmpdir(), 'stand-in-chromium-'),
     );
-    process.on('exit', () => rmSync(profile, { recursive: true, force: true, maxRetries: 2 }));
     this.context = await chromium.launchPersistentContext(profile, {
       executablePath: ENV['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
       headless: true,

@@ -223,17 +223,19 @@ export function packageDesktopApp(appDir: string, outputDir: string): string {
 
 /**
  * Makes a data folder the way the headless node does (the same files as the app's userData), on port 0
- * and loopback so the test's app listens where the OS chooses, on this machine only.
+ * and loopback so the test's app listens where the OS chooses, on this machine only. The node runs from
+ * the sources, so a broken build under test cannot break the seeding too.
  */
 export async function seedUserData(
-  builtApp: string,
   dir: string,
   options: { name: string; difficulty?: number },
 ): Promise<void> {
   const child = spawn(
     process.execPath,
     [
-      join(builtApp, 'out/main/headless.js'),
+      '--import',
+      'tsx',
+      join(ROOT, 'src-main/headless.ts'),
       '--port',
       '0',
       '--loopback',
@@ -247,7 +249,7 @@ export async function seedUserData(
       '--data-dir',
       dir,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
