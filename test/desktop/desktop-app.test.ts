@@ -153,6 +153,22 @@ describe('the built desktop app under the stand-in Electron', { timeout: 120_000
     await quitBy(again, 'menu-quit');
   });
 
+  it('serves the page over app:// with its CSP and keeps the window on it', async () => {
+    const app = start(userData);
+    const page = await app.page();
+    await page.waitForSelector('[data-testid=node-name]');
+    const csp = await page.evaluate(
+      "fetch(location.href).then((r) => r.headers.get('content-security-policy'))",
+    );
+    expect(csp).toMatch(/script-src 'self'/);
+    // Navigation away is cancelled by main's will-navigate guard (loopback discard port: nothing leaves).
+    await page.evaluate("location.href = 'http://127.0.0.1:9/elsewhere'");
+    await app.waitFor('navigation-blocked', (event) => event.url === 'http://127.0.0.1:9/elsewhere');
+    expect(new URL(page.url()).host).toBe('blockparty.app.stand-in.localhost');
+    await page.waitForSelector('[data-testid=node-name]');
+    await quitBy(app, 'menu-quit');
+  });
+
   it('shows the window even when ready-to-show never comes', async () => {
     const app = start(userData, { BLOCKPARTY_STAND_IN_NO_READY_TO_SHOW: '1' });
     await app.waitFor('window', (event) => event.event === 'shown', 15_000);
