@@ -3,13 +3,18 @@ import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
 
 // Main and its worker threads are plain Node entries; the preload must be CommonJS to run sandboxed.
+// Output goes to electron-vite's defaults, out/main, out/preload and out/renderer (`--outDir` moves all).
 export default defineConfig({
   main: {
     build: {
-      outDir: 'out/main',
+      // Bundle fastify, electron-store and the rest into main: only `electron` and Node's built-ins stay
+      // external (electron-vite's preset), so the packaged app resolves no node_modules at run time.
+      externalizeDeps: false,
       rolldownOptions: {
         input: {
           index: resolve('src-main/index.ts'),
+          // `npm run node` runs this bundle: the headless node without tsx or the sources.
+          headless: resolve('src-main/headless.ts'),
           'mining-worker': resolve('src-main/mining/worker.ts'),
           'validate-worker': resolve('src-main/peer/validate-worker.ts'),
         },
@@ -20,7 +25,8 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: 'out/preload',
+      // A sandboxed preload can require nothing but `electron`: everything else is bundled in.
+      externalizeDeps: false,
       rolldownOptions: {
         input: { index: resolve('src-main/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
@@ -30,7 +36,6 @@ export default defineConfig({
   renderer: {
     root: 'src-renderer',
     build: {
-      outDir: 'out/renderer',
       rolldownOptions: { input: { index: resolve('src-renderer/index.html') } },
     },
     resolve: {

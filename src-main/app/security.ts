@@ -1,6 +1,6 @@
 import { shell } from 'electron';
 import type { Session, WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../shared/security.ts';
+import { isAppUrl } from './protocol.ts';
 
 /** Whether a link may leave the app for the system browser: http(s) only, never file:, javascript:, custom schemes. */
 export function isSafeExternalUrl(url: string): boolean {
@@ -19,35 +19,20 @@ export async function openExternalSafely(url: string): Promise<boolean> {
   return true;
 }
 
-/** Where our page lives: the dev server in `electron-vite dev`, the built index.html otherwise. */
-export type PageLocation = { devServerUrl: string } | { fileUrl: string };
+/** Where our page lives: the dev server in `electron-vite dev`, `app://blockparty/` otherwise. */
+export type PageLocation = { devServerUrl: string } | { appUrl: string };
 
-/** Whether a URL is our page (query and hash ignored: the router lives in the hash). */
+/** Whether a URL is our page (path, query and hash aside: the router lives in the hash). */
 export function createOurUrlCheck(page: PageLocation): (url: string) => boolean {
-  if ('devServerUrl' in page) {
-    const origin = new URL(page.devServerUrl).origin;
-    return (url) => {
-      try {
-        return new URL(url).origin === origin;
-      } catch {
-        return false;
-      }
-    };
-  }
-  // file: URLs have an opaque origin, so compare the document itself.
-  const expected = withoutQueryAndHash(page.fileUrl);
-  return (url) => withoutQueryAndHash(url) === expected;
-}
-
-function withoutQueryAndHash(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.search = '';
-    parsed.hash = '';
-    return parsed.href;
-  } catch {
-    return '';
-  }
+  if ('appUrl' in page) return isAppUrl;
+  const origin = new URL(page.devServerUrl).origin;
+  return (url) => {
+    try {
+      return new URL(url).origin === origin;
+    } catch {
+      return false;
+    }
+  };
 }
 
 /**
@@ -70,13 +55,10 @@ export function guardWebContents(contents: WebContents, isOurUrl: (url: string) 
 
 /**
  * Denies every permission (camera, notifications, geolocation…) but clipboard writes from our page:
- * the dashboard needs nothing else, and a page that asks is not ours. Adds the CSP header to our page's responses when `csp` is true (the built
- * app; the dev server needs Vite's inline scripts and websocket).
+ * the dashboard needs nothing else, and a page that asks is not ours. (The CSP comes with each
+ * response of the `app:` protocol handler.)
  */
-export function guardSession(
-  session: Session,
-  options: { csp: boolean; isOurUrl: (url: string) => boolean },
-): void {
+export function guardSession(session: Session, options: { isOurUrl: (url: string) => boolean }): void {
   // Copy buttons use navigator.clipboard, which Chromium asks this permission for, on our page only.
   const allowed = (contents: WebContents | null, permission: string): boolean =>
     permission === 'clipboard-sanitized-write' && contents !== null && options.isOurUrl(contents.getURL());
@@ -84,11 +66,4 @@ export function guardSession(
     callback(allowed(contents, permission)),
   );
   session.setPermissionCheckHandler((contents, permission) => allowed(contents, permission));
-  if (options.csp) {
-    session.webRequest.onHeadersReceived((details, callback) => {
-      callback({
-        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
-      });
-    });
-  }
 }

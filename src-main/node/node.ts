@@ -208,6 +208,11 @@ export class BlockpartyNode implements NodeApi {
     this.switchAutoMineOff();
   }
 
+  /** Stops the search under way for a shutdown, leaving the saved auto-mine switch as it is. */
+  haltMining(): void {
+    this.miner.stop();
+  }
+
   peers(): PeerInfo[] {
     return this.book.list();
   }

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../src-main/shared/security.ts';
 import {
   BrowserWindow,
   createSession,
@@ -14,7 +13,7 @@ const { createOurUrlCheck, guardSession, guardWebContents, isSafeExternalUrl, op
 const { createMainWindow, SECURE_WEB_PREFERENCES } = await import('../../src-main/app/window.ts');
 const { resolveAppPaths } = await import('../../src-main/app/paths.ts');
 
-const FILE_PAGE = 'file:///opt/Blockparty/resources/app.asar/out/renderer/index.html';
+const PAGE = 'app://blockparty/index.html';
 
 describe('window security', () => {
   beforeEach(() => resetIpcMock());
@@ -34,20 +33,20 @@ describe('window security', () => {
   });
 
   it('opens the main window with them, the preload, and our page', () => {
-    const isOurUrl = createOurUrlCheck({ fileUrl: FILE_PAGE });
-    createMainWindow({ preload: '/app/out/preload/index.cjs', page: { fileUrl: FILE_PAGE }, isOurUrl });
+    const isOurUrl = createOurUrlCheck({ appUrl: PAGE });
+    createMainWindow({ preload: '/app/out/preload/index.cjs', page: { appUrl: PAGE }, isOurUrl });
     const [window] = BrowserWindow.instances;
     expect(window!.options['webPreferences']).toEqual({
       ...SECURE_WEB_PREFERENCES,
       preload: '/app/out/preload/index.cjs',
     });
-    expect(window!.loadURL).toHaveBeenCalledWith(FILE_PAGE);
+    expect(window!.loadURL).toHaveBeenCalledWith(PAGE);
     expect(window!.webContents.fire('will-navigate', 'https://evil.example/').defaultPrevented).toBe(true);
   });
 
   it('shows a window whose page failed to load, and reloads a crashed page', () => {
-    const isOurUrl = createOurUrlCheck({ fileUrl: FILE_PAGE });
-    createMainWindow({ preload: '/p.cjs', page: { fileUrl: FILE_PAGE }, isOurUrl });
+    const isOurUrl = createOurUrlCheck({ appUrl: PAGE });
+    createMainWindow({ preload: '/p.cjs', page: { appUrl: PAGE }, isOurUrl });
     const window = BrowserWindow.instances.at(-1)!;
     window.webContents.emit('did-fail-load', -6, 'ERR_FILE_NOT_FOUND');
     expect(window.show).toHaveBeenCalled();
@@ -57,23 +56,54 @@ describe('window security', () => {
     expect(window.webContents.reload).toHaveBeenCalledTimes(1);
   });
 
+  it('shows the window after a while when ready-to-show never comes, and reports a failed preload', () => {
+    vi.useFakeTimers();
+    try {
+      const onPreloadFailure = vi.fn();
+      const isOurUrl = createOurUrlCheck({ appUrl: PAGE });
+      createMainWindow({
+        preload: '/p.cjs',
+        page: { appUrl: PAGE },
+        isOurUrl,
+        onPreloadFailure,
+        showFallbackMs: 500,
+      });
+      const window = BrowserWindow.instances.at(-1)!;
+      expect(window.once).toHaveBeenCalledWith('ready-to-show', expect.any(Function));
+      vi.advanceTimersByTime(499);
+      expect(window.show).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1);
+      expect(window.show).toHaveBeenCalledOnce();
+      window.webContents.emit('preload-error', '/p.cjs', new Error('module not found: path'));
+      window.webContents.emit('preload-error', '/p.cjs', new Error('again'));
+      expect(onPreloadFailure).toHaveBeenCalledOnce();
+      expect(onPreloadFailure).toHaveBeenCalledWith('/p.cjs: module not found: path');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('recognises our page only', () => {
-    const file = createOurUrlCheck({ fileUrl: FILE_PAGE });
-    expect(file(`${FILE_PAGE}#/blocks/3`)).toBe(true);
-    expect(file('file:///etc/passwd')).toBe(false);
-    expect(file('https://evil.example/index.html')).toBe(false);
-    expect(file('not a url')).toBe(false);
+    const ours = createOurUrlCheck({ appUrl: PAGE });
+    expect(ours(`${PAGE}#/blocks/3`)).toBe(true);
+    expect(ours('app://blockparty/')).toBe(true);
+    expect(ours('app://evil/index.html')).toBe(false);
+    expect(ours('file:///opt/Blockparty/resources/app.asar/out/renderer/index.html')).toBe(false);
+    expect(ours('file:///etc/passwd')).toBe(false);
+    expect(ours('https://evil.example/index.html')).toBe(false);
+    expect(ours('https://blockparty/index.html')).toBe(false);
+    expect(ours('not a url')).toBe(false);
     const dev = createOurUrlCheck({ devServerUrl: 'http://localhost:5173/' });
     expect(dev('http://localhost:5173/#/peers')).toBe(true);
     expect(dev('http://localhost:5174/')).toBe(false);
   });
 
   it('denies navigation away, window.open and webviews; sends http(s) links to the browser', async () => {
-    const contents = createWebContents(FILE_PAGE);
-    guardWebContents(contents as never, createOurUrlCheck({ fileUrl: FILE_PAGE }));
+    const contents = createWebContents(PAGE);
+    guardWebContents(contents as never, createOurUrlCheck({ appUrl: PAGE }));
     expect(contents.fire('will-navigate', 'https://evil.example/').defaultPrevented).toBe(true);
     expect(contents.fire('will-redirect', 'file:///etc/passwd').defaultPrevented).toBe(true);
-    expect(contents.fire('will-navigate', `${FILE_PAGE}#/peers`).defaultPrevented).toBe(false);
+    expect(contents.fire('will-navigate', `${PAGE}#/peers`).defaultPrevented).toBe(false);
     expect(contents.fire('will-attach-webview').defaultPrevented).toBe(true);
 
     expect(contents.windowOpenHandler!({ url: 'https://github.com/dvf/blockchain' })).toEqual({
@@ -96,11 +126,11 @@ describe('window security', () => {
     expect(shell.openExternal).not.toHaveBeenCalled();
   });
 
-  it('denies every permission but clipboard writes from our page, and adds the CSP header in the built app', () => {
+  it('denies every permission but clipboard writes from our page', () => {
     const ses = createSession();
-    const isOurUrl = createOurUrlCheck({ fileUrl: FILE_PAGE });
-    guardSession(ses as never, { csp: true, isOurUrl });
-    const ours = { getURL: () => `${FILE_PAGE}#/overview` };
+    const isOurUrl = createOurUrlCheck({ appUrl: PAGE });
+    guardSession(ses as never, { isOurUrl });
+    const ours = { getURL: () => `${PAGE}#/overview` };
     const other = { getURL: () => 'https://evil.example/' };
     const granted = vi.fn();
     ses.requestHandler!(ours, 'media', granted);
@@ -112,21 +142,16 @@ describe('window security', () => {
     expect(ses.checkHandler!(ours, 'notifications')).toBe(false);
     expect(ses.checkHandler!(ours, 'clipboard-sanitized-write')).toBe(true);
     expect(ses.checkHandler!(null, 'clipboard-sanitized-write')).toBe(false);
-    const respond = vi.fn();
-    ses.headersHandler!({ responseHeaders: { 'X-Other': ['1'] } }, respond);
-    expect(respond).toHaveBeenCalledWith({
-      responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
-    });
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
-
-    const dev = createSession();
-    guardSession(dev as never, { csp: false, isOurUrl });
-    expect(dev.webRequest.onHeadersReceived).not.toHaveBeenCalled();
+    // The CSP travels with each response of the app: protocol handler (protocol.test.ts), not here.
+    expect(ses.webRequest.onHeadersReceived).not.toHaveBeenCalled();
   });
 
   it('ignores the dev server URL in a packaged app', () => {
     const main = 'file:///opt/Blockparty/resources/app.asar/out/main/index.js';
-    expect(resolveAppPaths(main, true, 'http://evil.example/').page).toEqual({ fileUrl: FILE_PAGE });
+    expect(resolveAppPaths(main, true, 'http://evil.example/').page).toEqual({ appUrl: PAGE });
+    expect(resolveAppPaths(main, true, undefined).rendererDir).toBe(
+      '/opt/Blockparty/resources/app.asar/out/renderer',
+    );
     expect(resolveAppPaths(main, false, 'http://localhost:5173/').page).toEqual({
       devServerUrl: 'http://localhost:5173/',
     });
