@@ -5,6 +5,7 @@
  */
 import { adoptFigures } from './adopt.ts';
 import { mineFigures } from './mine.ts';
+import { ensureBuilt } from './nodes.ts';
 import { allMet, printFigures, type Figure } from './report.ts';
 import { startupFigures } from './startup.ts';
 import { transactionFigures } from './transactions.ts';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const only = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim());
   const log = (line: string): boolean => process.stderr.write(`  ${line}\n`);
   const results: { title: string; figures: Figure[] }[] = [];
+  ensureBuilt();
   for (const [name, bench] of Object.entries(BENCHMARKS)) {
     if (only && !only.includes(name)) continue;
     process.stderr.write(`${bench.title}…\n`);

@@ -19,7 +19,7 @@ import { CHUNK, ProofKernel } from '../../src-main/mining/kernel.ts';
 import { createProofSearcher, defaultWorkerCount } from '../../src-main/mining/searcher.ts';
 import type { ProfileName } from '../../src-main/chain/types.ts';
 import type { ProofJob } from '../../src-main/mining/types.ts';
-import { median, startBlockparty, startFlask, type BenchNode } from './nodes.ts';
+import { ensureBuilt, median, startBlockparty, startFlask, type BenchNode } from './nodes.ts';
 import { printFigures } from './report.ts';
 import type { Figure } from './report.ts';
 
@@ -458,6 +458,7 @@ function minerFigure(alone: Awaited<ReturnType<typeof minerAlone>>, flask: MineR
 
 /** `npm run bench:mine`: the detailed lines and Markdown tables, then the figures. */
 export async function main(): Promise<void> {
+  ensureBuilt();
   const cores = availableParallelism();
   const log = (line: string): void => console.log(line);
   log(`# bench:mine — ${cores} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`);

@@ -3,7 +3,7 @@
  * system Python, a Blockparty headless node, and a bare Node HTTP server that only answers (the
  * ceiling of this machine for a given client). Plus small statistics helpers.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,9 +60,15 @@ export async function startFlask(args: string[] = []): Promise<BenchNode> {
   };
 }
 
+/** Builds the bundle `npm run node` runs when it is older than its sources (as `npm run node` does). */
+export function ensureBuilt(): void {
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/ensure-dashboard.ts'], { stdio: 'inherit' });
+}
+
 /**
  * A Blockparty headless node on `dataDir` (a fresh folder, removed at stop, when none is given),
- * listening on loopback with no dashboard and no discovery.
+ * listening on loopback with no dashboard and no discovery, run from the built bundle as
+ * `npm run node` runs it (call {@link ensureBuilt} first).
  */
 export async function startBlockparty(
   options: { dataDir?: string; args?: string[] } = {},

@@ -8,7 +8,15 @@ import { Agent, request } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { Figure } from './report.ts';
 import { printFigures } from './report.ts';
-import { loadNote, median, startBare, startBlockparty, startFlask, type BenchNode } from './nodes.ts';
+import {
+  ensureBuilt,
+  loadNote,
+  median,
+  startBare,
+  startBlockparty,
+  startFlask,
+  type BenchNode,
+} from './nodes.ts';
 
 const IN_FLIGHT = 64;
 const BLOCKPARTY_POSTS = Number(process.env['BENCH_TX_POSTS'] ?? 10_000);
@@ -125,6 +133,7 @@ export async function transactionFigures(log: (line: string) => void = () => und
 }
 
 async function main(): Promise<void> {
+  ensureBuilt();
   const figures = await transactionFigures((line) => process.stderr.write(`${line}\n`));
   printFigures('Transactions', figures);
 }

@@ -22,16 +22,26 @@ export class BlockShapeError extends Error {
  * of that text, made once: when mined, when received, when read from disk. The chain, the disk, the
  * peer API and the dashboard pass it on and never serialize the block again. The parsed block is not
  * kept (a chain of 100,000 blocks would cost several times its text): `decode()` parses on demand.
+ * The hash is computed when first asked for, unless it came with the text: a chain read back from a
+ * cleanly closed log has its links vouched for already, and most of its blocks are never asked.
  */
 export class SealedBlock {
+  #hash: string | undefined;
+
   private constructor(
     /** Python's JSON of the block: the bytes its hash is computed from, sent to peers, saved to disk. */
     readonly text: string,
-    /** Lowercase hex SHA-256 of `text`. */
-    readonly hash: string,
+    hash: string | undefined,
     /** The block's `index` (1 is genesis). */
     readonly index: number,
-  ) {}
+  ) {
+    this.#hash = hash;
+  }
+
+  /** Lowercase hex SHA-256 of `text`. */
+  get hash(): string {
+    return (this.#hash ??= sha256Hex(this.text));
+  }
 
   /** Seals a block made or checked in memory. */
   static of(block: Block): SealedBlock {
@@ -41,9 +51,9 @@ export class SealedBlock {
 
   /**
    * A block whose text is already known to be canonical (written by us, or produced by validation).
-   * `hash` may be given when known; it is the SHA-256 of `text` otherwise.
+   * `hash` may be given when known; it is the SHA-256 of `text` otherwise, computed when first asked.
    */
-  static fromCanonical(text: string, hash: string = sha256Hex(text)): SealedBlock {
+  static fromCanonical(text: string, hash?: string): SealedBlock {
     return new SealedBlock(text, hash, indexOfCanonical(text));
   }
 

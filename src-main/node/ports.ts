@@ -37,6 +37,11 @@ export interface LoadedChainLog {
   notices: Message[];
   /** Bytes of the file after repairs. */
   bytes: number;
+  /**
+   * The file is exactly as this node left it when it last closed cleanly: its blocks were checked
+   * then, so their links need not be checked again (a hand edit, a crash or a copy voids it).
+   */
+  trusted: boolean;
 }
 
 /**

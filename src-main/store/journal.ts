@@ -13,7 +13,7 @@
  * same code it commits with). A group cut short by a crash is dropped whole; the file is compacted
  * (rewritten atomically with only the live records) when most of it is dead.
  */
-import { copyFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { ChainLog, ChainRecord, LoadedChainLog } from '../node/ports.ts';
@@ -68,6 +68,27 @@ interface RewriteJob {
 const WRITE_PIECE = 1 << 20;
 const TX_LINE = /^#tx ([0-9a-f]{32}) (\{.*\})$/;
 const GROUP_LINE = /^#(adopt|reset) (\d{1,9}) ?(\d{1,9})?$/;
+
+/**
+ * What a clean close leaves beside the log (`chain.log.seal`): the file's identity then. A log that
+ * still matches it was checked when it was written and has not been touched since.
+ */
+interface Seal {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+async function readSeal(path: string): Promise<Seal | null> {
+  try {
+    const seal = JSON.parse(await readFile(`${path}.seal`, 'utf8')) as Seal;
+    return typeof seal.size === 'number' && typeof seal.mtimeMs === 'number' && typeof seal.ino === 'number'
+      ? seal
+      : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Opens (lazily) the chain log at `path`; nothing touches the disk until the first call. */
 export function createJournal(path: string): ChainLog {
@@ -206,16 +227,28 @@ export function createJournal(path: string): ChainLog {
     async load() {
       await releaseHandle();
       await rm(`${path}.tmp`, { force: true });
+      const seal = await readSeal(path);
+      // A seal is good for one opening: from here on the file changes.
+      await rm(`${path}.seal`, { force: true });
       let buffer: Buffer;
+      let identity: Seal;
       try {
+        const info = await stat(path);
+        identity = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino };
         buffer = await readFile(path);
         known = true;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         known = false;
         size = 0;
-        return { records: [], damage: null, salvage: [], notices: [], bytes: 0 };
+        return { records: [], damage: null, salvage: [], notices: [], bytes: 0, trusted: false };
       }
+      const trusted =
+        seal !== null &&
+        seal.size === identity.size &&
+        seal.mtimeMs === identity.mtimeMs &&
+        seal.ino === identity.ino &&
+        buffer.length === seal.size;
       const parsed = parseJournal(buffer);
       const notices: Message[] = [];
       // A torn tail is a crash artifact and is cut; damage is the node's to handle (it keeps the file).
@@ -233,6 +266,8 @@ export function createJournal(path: string): ChainLog {
         salvage: parsed.salvage,
         notices,
         bytes: size,
+        // Trusted only as the node left it: nothing repaired, nothing damaged.
+        trusted: trusted && notices.length === 0 && parsed.damage === null && !parsed.terminateLastLine,
       };
     },
 
@@ -261,11 +296,21 @@ export function createJournal(path: string): ChainLog {
       closed = true;
       await draining;
       await releaseHandle();
+      if (broken !== null || !known) return;
+      // Sealed last, after every write: a crash before this leaves no seal, and the next start checks.
+      try {
+        const info = await stat(path);
+        const seal: Seal = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino };
+        await writeFile(`${path}.seal.tmp`, JSON.stringify(seal));
+        await rename(`${path}.seal.tmp`, `${path}.seal`);
+      } catch {
+        // Without a seal the next start checks every link: slower, never wrong.
+      }
     },
   };
 }
 
-interface Parsed extends Omit<LoadedChainLog, 'notices' | 'bytes'> {
+interface Parsed extends Omit<LoadedChainLog, 'notices' | 'bytes' | 'trusted'> {
   /** Length of the prefix made of whole records. */
   goodBytes: number;
   /** The file ends with a whole record that lacks its newline. */

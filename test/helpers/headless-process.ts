@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const HEADLESS = resolve('src-main/headless.ts');
+/** The headless node as `npm run node` runs it: the built bundle (benchmarks use it). */
+export const HEADLESS_BUNDLE = resolve('out/main/headless.js');
 
 /** A headless node running as its own process. */
 export interface NodeProcess {
@@ -15,13 +17,18 @@ export interface NodeProcess {
   stop: () => Promise<number | null>;
 }
 
-/** Starts `src-main/headless.ts` with `args` and waits until it prints its port. */
+/**
+ * Starts `src-main/headless.ts` (or, with `bundle`, the built `out/main/headless.js`) with `args` and
+ * waits until it prints its port.
+ */
 export function startNodeProcess(
   args: string[],
   timeoutMs = 20_000,
   user: { uid?: number; gid?: number } = {},
+  options: { bundle?: boolean } = {},
 ): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HEADLESS, ...args], {
+  const entry = options.bundle ? [HEADLESS_BUNDLE] : ['--import', 'tsx', HEADLESS];
+  const child = spawn(process.execPath, [...entry, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
     ...user,
