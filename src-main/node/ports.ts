@@ -5,6 +5,7 @@
  */
 import type { SealedBlock } from '../chain/block.ts';
 import type { PendingTransaction, Rules } from '../chain/types.ts';
+import type { ValidationStart } from '../chain/validate.ts';
 import type { PeerOutcomeKind, PeerSource } from '../shared/api.ts';
 import type { Message } from '../shared/messages.ts';
 import type { Settings } from '../shared/settings.ts';
@@ -136,12 +137,72 @@ export type PeerInfoAnswer =
   | { ok: true; kind: 'tutorial'; ms: number }
   | { ok: false; outcome: 'unreachable' | 'timeout' | 'not-a-node' | 'busy'; reason: Message };
 
+/** What a node says about itself to another (`POST /blockparty/hello`, and in answers to it). */
+export interface NodeCard {
+  id: string;
+  name: string;
+  /** The peer API port it listens on (the address is the one its packets come from). */
+  port: number;
+  version: string;
+  profile: Rules['profile'];
+  difficulty: number;
+  length: number;
+  lastHash: string;
+  genesisHash: string;
+}
+
+/** A peer another node knows, as it tells us (peer exchange). */
+export interface ExchangedPeer {
+  address: string;
+  id: string | null;
+  name: string | null;
+}
+
+/** What a hello told us: the other node's card and some of its peers, or why it failed. */
+export type HelloAnswer =
+  | { ok: true; card: NodeCard; peers: ExchangedPeer[]; ms: number }
+  | { ok: false; outcome: 'unreachable' | 'timeout' | 'not-a-node' | 'tutorial' | 'busy'; reason: Message };
+
+/** What a pushed block did on the other node. */
+export type PushStatus = 'added' | 'known' | 'behind' | 'invalid' | 'other-network' | 'manual';
+
+/** The answer to a push, or why it failed. */
+export type PushAnswer = { ok: true; status: PushStatus; length: number } | { ok: false; reason: Message };
+
+/** A page of blocks after the first hash of a locator the other node holds. */
+export type SyncAnswer =
+  | { ok: true; fork: number; length: number; blocks: SealedBlock[] }
+  | { ok: false; outcome: 'unreachable' | 'timeout' | 'not-a-node' | 'invalid' | 'too-large' | 'busy'; reason: Message };
+
 /** Talks HTTP to other nodes, with the caps and timeouts that keep a hostile peer harmless. */
 export interface PeerClient {
   /** `GET /chain`, checked against `rules` off the event loop when large. */
   fetchChain(address: string, rules: Rules): Promise<FetchedChain>;
   /** `GET /blockparty/info`; a 404 means a tutorial node. */
   info(address: string): Promise<PeerInfoAnswer>;
+  /** `POST /blockparty/hello` with our card; the answer carries the other node's card and peers. */
+  hello(address: string, card: NodeCard): Promise<HelloAnswer>;
+  /** `POST /blockparty/blocks`: the blocks' canonical texts, sent as they are. */
+  pushBlocks(address: string, push: { from: string; origin: string; blocks: readonly SealedBlock[] }): Promise<PushAnswer>;
+  /** `POST /blockparty/transactions`: relayed transactions with their envelope ids. */
+  pushTransactions(
+    address: string,
+    push: { from: string; origin: string; transactions: readonly PendingTransaction[] },
+  ): Promise<boolean>;
+  /**
+   * `POST /blockparty/sync` with a locator: the blocks after the first of its hashes the other node
+   * holds (up to `limit`), checked against `rules` as continuing our block `start(fork)` (off the
+   * event loop when large). `start` returns null when `fork` is not a block of ours.
+   */
+  sync(
+    address: string,
+    locator: readonly string[],
+    limit: number,
+    rules: Rules,
+    start: (fork: number) => ValidationStart | null,
+  ): Promise<SyncAnswer>;
+  /** The tutorial's `POST /transactions/new` (to a tutorial node, for our own transactions). */
+  postTransaction(address: string, text: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

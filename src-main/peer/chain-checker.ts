@@ -57,7 +57,7 @@ export function createChainChecker(options: { inlineBytes?: number } = {}): Chai
       const transfer = typeof body === 'string' ? [] : [body.buffer as ArrayBuffer];
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        w.postMessage({ id, body, rules: request.rules }, transfer);
+        w.postMessage({ id, body, rules: request.rules, start: request.start }, transfer);
       });
     },
     warm() {

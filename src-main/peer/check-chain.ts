@@ -1,5 +1,5 @@
 import { parsePyJson } from '../chain/json.ts';
-import { validateChain } from '../chain/validate.ts';
+import { validateChain, validateSuffix, type ValidationStart } from '../chain/validate.ts';
 import type { PyValue, Rules } from '../chain/types.ts';
 import { message, type Message } from '../shared/messages.ts';
 
@@ -7,6 +7,11 @@ import { message, type Message } from '../shared/messages.ts';
 export interface ChainCheckRequest {
   body: string | Uint8Array;
   rules: Rules;
+  /**
+   * For an incremental sync: the body's `blocks` list continues our block `start.index` (the whole
+   * `chain` list, genesis first, when absent).
+   */
+  start?: ValidationStart;
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -34,11 +39,12 @@ export function checkChainText(request: ChainCheckRequest): ChainCheckResult {
     // Nothing of what a foreign server answered is repeated: this is not a scanning service.
     return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node'), blocks: null };
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body['chain'])) {
+  const key = request.start === undefined ? 'chain' : 'blocks';
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body[key])) {
     return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node'), blocks: null };
   }
-  const raw = body['chain'];
-  const checked = validateChain(raw, rules);
+  const raw = body[key];
+  const checked = request.start === undefined ? validateChain(raw, rules) : validateSuffix(raw, request.start, rules);
   if (!checked.ok) {
     return {
       ok: false,

@@ -5,16 +5,33 @@
  * that never answers, trickles bytes, sends gigabytes or a broken chain cannot stall or exhaust the
  * node, and what a foreign server answers is never repeated back (the client is no scanning service).
  */
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { SealedBlock } from '../chain/block.ts';
 import type { Rules } from '../chain/types.ts';
-import type { FetchedChain, PeerClient, PeerInfoAnswer } from '../node/ports.ts';
-import { splitAddress } from '../shared/address.ts';
+import type { PendingTransaction } from '../chain/types.ts';
+import type { ValidationStart } from '../chain/validate.ts';
+import type {
+  ExchangedPeer,
+  FetchedChain,
+  HelloAnswer,
+  NodeCard,
+  PeerClient,
+  PeerInfoAnswer,
+  PushAnswer,
+  PushStatus,
+  SyncAnswer,
+} from '../node/ports.ts';
+import { parsePeerAddress, splitAddress } from '../shared/address.ts';
 import { message, type Message } from '../shared/messages.ts';
 import { createChainChecker, type ChainChecker } from './chain-checker.ts';
 
-/** Limits of one request to a peer. */
+/** Limits of one request to a peer (and, for a POST, its body). */
 export interface PeerRequestOptions {
+  method?: 'GET' | 'POST';
+  /** A JSON body (sent with `content-type: application/json`). */
+  body?: string;
+  /** Reuses connections (keep-alive) when given; a fresh connection per request otherwise. */
+  agent?: Agent;
   /** Whole-request deadline: connect, headers and body (default 3 s), counted from when it starts. */
   timeoutMs?: number;
   /** Stop reading after this many bytes (default 64 MiB). */
@@ -41,8 +58,9 @@ export const DEFAULT_CHAIN_BUDGET_BYTES = 192 * 1024 * 1024;
 const INFO_MAX_BYTES = 64 * 1024;
 
 /**
- * GETs `path` from a peer at `host:port` with a hard deadline and a byte cap, so a peer that never
- * answers, trickles bytes or sends gigabytes cannot stall or exhaust this node.
+ * Asks a peer at `host:port` for `path` (GET, or POST of a JSON body) with a hard deadline and a byte
+ * cap, so a peer that never answers, trickles bytes or sends gigabytes cannot stall or exhaust this
+ * node. A connection that answered whole goes back to the agent's pool; any other is destroyed.
  */
 export function getFromPeer(
   address: string,
@@ -62,7 +80,7 @@ export function getFromPeer(
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      req.destroy();
+      if (!result.ok) req.destroy();
       resolve(result);
     };
     const tooLarge = (): void =>
@@ -72,14 +90,10 @@ export function getFromPeer(
         reason: message('peer-too-large', { max: maxBytes }),
         ms: elapsed(),
       });
-    const req = request({
-      host,
-      port,
-      path,
-      method: 'GET',
-      headers: { accept: 'application/json' },
-      agent: false,
-    });
+    const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
+    const headers: Record<string, string | number> = { accept: 'application/json' };
+    if (body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': body.length });
+    const req = request({ host, port, path, method: options.method ?? 'GET', headers, agent: options.agent ?? false });
     const timer = setTimeout(
       () =>
         finish({
@@ -129,7 +143,7 @@ export function getFromPeer(
         finish({ ok: true, status: res.statusCode ?? 0, body, ms: elapsed() });
       });
     });
-    req.end();
+    req.end(body);
   });
 }
 
@@ -187,6 +201,8 @@ export function createPeerClient(
   const budget = options.budgetBytes ?? DEFAULT_CHAIN_BUDGET_BYTES;
   const slots = new Semaphore(options.concurrency ?? DEFAULT_PEER_CONCURRENCY);
   const checker = options.checker ?? createChainChecker();
+  // Keep-alive: heartbeats and pushes to the same peers reuse their connections.
+  const agent = new Agent({ keepAlive: true, maxSockets: 2, maxTotalSockets: options.concurrency ?? DEFAULT_PEER_CONCURRENCY, timeout: timeoutMs });
   let inFlight = 0;
 
   async function fetchChain(address: string, rules: Rules): Promise<FetchedChain> {
@@ -203,7 +219,7 @@ export function createPeerClient(
     };
     try {
       const response = await slots.run(() =>
-        getFromPeer(address, '/chain', { timeoutMs, maxBytes, reserve }),
+        getFromPeer(address, '/chain', { timeoutMs, maxBytes, reserve, agent }),
       );
       if (!response.ok) {
         // Over the shared budget while under the per-peer cap: our limit, not the peer's fault.
@@ -252,59 +268,209 @@ export function createPeerClient(
 
   async function info(address: string): Promise<PeerInfoAnswer> {
     const response = await slots.run(() =>
-      getFromPeer(address, '/blockparty/info', { timeoutMs, maxBytes: INFO_MAX_BYTES }),
+      getFromPeer(address, '/blockparty/info', { timeoutMs, maxBytes: INFO_MAX_BYTES, agent }),
     );
     if (!response.ok) {
       const outcome = response.failure === 'too-large' ? 'not-a-node' : response.failure;
-      return {
-        ok: false,
-        outcome,
-        reason: outcome === 'not-a-node' ? message('peer-not-a-node') : response.reason,
-      };
+      return { ok: false, outcome, reason: outcome === 'not-a-node' ? message('peer-not-a-node') : response.reason };
     }
     if (response.status === 404) return { ok: true, kind: 'tutorial', ms: response.ms };
-    const body = response.status === 200 ? parseInfo(response.body.toString('utf8')) : null;
-    if (body === null) return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node') };
-    return { ok: true, kind: 'blockparty', ms: response.ms, ...body };
+    const card = response.status === 200 ? parseCard(jsonOf(response.body)) : null;
+    if (card === null) return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node') };
+    return {
+      ok: true,
+      kind: 'blockparty',
+      ms: response.ms,
+      id: card.id,
+      name: card.name,
+      profile: card.profile,
+      difficulty: card.difficulty,
+      length: card.length,
+      lastHash: card.lastHash,
+      genesisHash: card.genesisHash,
+    };
+  }
+
+  /** A POST of JSON to one of our own routes, within the small-message caps. */
+  function post(address: string, path: string, body: string, limit = INFO_MAX_BYTES): Promise<PeerResponse> {
+    return slots.run(() => getFromPeer(address, path, { method: 'POST', body, timeoutMs, maxBytes: limit, agent }));
+  }
+
+  async function hello(address: string, card: NodeCard): Promise<HelloAnswer> {
+    const response = await post(address, '/blockparty/hello', JSON.stringify(cardToWire(card)));
+    if (!response.ok) {
+      const outcome = response.failure === 'too-large' ? 'not-a-node' : response.failure;
+      return { ok: false, outcome, reason: outcome === 'not-a-node' ? message('peer-not-a-node') : response.reason };
+    }
+    if (response.status === 404) return { ok: false, outcome: 'tutorial', reason: message('peer-not-a-node') };
+    const body = response.status === 200 ? jsonOf(response.body) : null;
+    const theirs = parseCard(body);
+    if (theirs === null) return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node') };
+    const peers = Array.isArray((body as { peers?: unknown }).peers) ? (body as { peers: unknown[] }).peers : [];
+    return { ok: true, card: theirs, peers: parsePeers(peers), ms: response.ms };
+  }
+
+  async function pushBlocks(
+    address: string,
+    push: { from: string; origin: string; blocks: readonly SealedBlock[] },
+  ): Promise<PushAnswer> {
+    const body = `{"from": "${push.from}", "origin": "${push.origin}", "blocks": [${push.blocks.map((b) => b.text).join(', ')}]}`;
+    const response = await slots.run(() =>
+      getFromPeer(address, '/blockparty/blocks', { method: 'POST', body, timeoutMs, maxBytes: INFO_MAX_BYTES, agent }),
+    );
+    if (!response.ok) return { ok: false, reason: response.reason };
+    const answer = jsonOf(response.body) as { status?: unknown; length?: unknown } | null;
+    const status = answer?.status;
+    if (response.status !== 200 || typeof status !== 'string' || !PUSH_STATUSES.has(status as PushStatus)) {
+      return { ok: false, reason: message('peer-not-a-node') };
+    }
+    const length = typeof answer!.length === 'number' && Number.isSafeInteger(answer!.length) ? answer!.length : 0;
+    return { ok: true, status: status as PushStatus, length };
+  }
+
+  async function pushTransactions(
+    address: string,
+    push: { from: string; origin: string; transactions: readonly PendingTransaction[] },
+  ): Promise<boolean> {
+    const items = push.transactions.map((tx) => `{"id": "${tx.id}", "transaction": ${tx.text}}`);
+    const body = `{"from": "${push.from}", "origin": "${push.origin}", "transactions": [${items.join(', ')}]}`;
+    const response = await post(address, '/blockparty/transactions', body);
+    return response.ok && response.status === 200;
+  }
+
+  async function sync(
+    address: string,
+    locator: readonly string[],
+    limit: number,
+    rules: Rules,
+    start: (fork: number) => ValidationStart | null,
+  ): Promise<SyncAnswer> {
+    let held = 0;
+    const reserve = (bytes: number): boolean => {
+      if (inFlight + bytes > budget) return false;
+      inFlight += bytes;
+      held += bytes;
+      return true;
+    };
+    try {
+      const body = JSON.stringify({ locator, limit });
+      const response = await slots.run(() =>
+        getFromPeer(address, '/blockparty/sync', { method: 'POST', body, timeoutMs, maxBytes, reserve, agent }),
+      );
+      if (!response.ok) {
+        return { ok: false, outcome: response.failure === 'too-large' ? 'busy' : response.failure, reason: response.reason };
+      }
+      // The head says where the blocks start: `{"fork": K, "length": N, "blocks": [...]}`.
+      const head = /^\{"fork": (\d{1,9}), "length": (\d{1,9}), "blocks": \[/.exec(response.body.subarray(0, 64).toString('latin1'));
+      if (response.status !== 200 || head === null) {
+        return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node') };
+      }
+      const fork = Number(head[1]);
+      const length = Number(head[2]);
+      const from = start(fork);
+      if (fork === 0 || from === null) return { ok: true, fork, length, blocks: [] };
+      let checked;
+      try {
+        checked = await checker.check({ body: response.body, rules, start: from });
+      } catch (error) {
+        return { ok: false, outcome: 'not-a-node', reason: message('internal', { error: (error as Error).message }) };
+      }
+      if (!checked.ok) return { ok: false, outcome: checked.outcome, reason: checked.reason };
+      return { ok: true, fork, length, blocks: checked.texts.map((text, i) => SealedBlock.fromCanonical(text, checked.hashes[i])) };
+    } finally {
+      inFlight -= held;
+    }
+  }
+
+  async function postTransaction(address: string, text: string): Promise<boolean> {
+    const response = await post(address, '/transactions/new', text);
+    return response.ok && response.status === 201;
   }
 
   return {
     fetchChain,
     info,
+    hello,
+    pushBlocks,
+    pushTransactions,
+    sync,
+    postTransaction,
     inFlightBytes: () => inFlight,
     warm: () => checker.warm(),
-    close: () => checker.close(),
+    close: async () => {
+      agent.destroy();
+      await checker.close();
+    },
   };
 }
 
+const PUSH_STATUSES: ReadonlySet<PushStatus> = new Set(['added', 'known', 'behind', 'invalid', 'other-network', 'manual']);
 const HEX64 = /^[0-9a-f]{64}$/;
 
-/** Reads `/blockparty/info`, keeping only well-formed fields (a peer may send anything). */
-function parseInfo(
-  text: string,
-): Omit<Extract<PeerInfoAnswer, { kind: 'blockparty' }>, 'ok' | 'kind' | 'ms'> | null {
-  let body: unknown;
+function jsonOf(body: Buffer): unknown {
   try {
-    body = JSON.parse(text);
+    return JSON.parse(body.toString('utf8'));
   } catch {
     return null;
   }
+}
+
+/** Our card as it goes on the wire (the info route's field names). */
+export function cardToWire(card: NodeCard): Record<string, unknown> {
+  return {
+    id: card.id,
+    name: card.name,
+    port: card.port,
+    blockparty: card.version,
+    profile: card.profile,
+    difficulty: card.difficulty,
+    length: card.length,
+    last_hash: card.lastHash,
+    genesis_hash: card.genesisHash,
+  };
+}
+
+/**
+ * Reads a node card (the info route, a hello and its answer), keeping only well-formed fields: a peer
+ * may send anything. Null when it is not a Blockparty node's card at all.
+ */
+export function parseCard(body: unknown): NodeCard | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
   const b = body as Record<string, unknown>;
   const id = typeof b['id'] === 'string' ? b['id'] : b['node_id'];
   if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id)) return null;
-  const str = (v: unknown, max: number): string | null =>
-    typeof v === 'string' && v.length <= max ? v : null;
-  const int = (v: unknown): number | null =>
-    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
+  const int = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null);
   const hash = (v: unknown): string | null => (typeof v === 'string' && HEX64.test(v) ? v : null);
+  const name = typeof b['name'] === 'string' ? b['name'].slice(0, 100) : '';
+  const profile = b['profile'] === 'article' || b['profile'] === 'dvf' ? b['profile'] : null;
+  const port = int(b['port']);
+  const version = typeof b['blockparty'] === 'string' ? b['blockparty'].slice(0, 32) : '';
   return {
     id,
-    name: str(b['name'], 100),
-    profile: b['profile'] === 'article' || b['profile'] === 'dvf' ? b['profile'] : null,
-    difficulty: int(b['difficulty']),
-    length: int(b['length']),
-    lastHash: hash(b['last_hash']),
-    genesisHash: hash(b['genesis_hash']),
+    name,
+    port: port !== null && port >= 1 && port <= 65535 ? port : 0,
+    version,
+    profile: profile ?? 'article',
+    difficulty: int(b['difficulty']) ?? 0,
+    length: int(b['length']) ?? 0,
+    lastHash: hash(b['last_hash']) ?? '',
+    genesisHash: hash(b['genesis_hash']) ?? '',
   };
+}
+
+/** Peers another node told us of: well-formed addresses only, at most 64. */
+function parsePeers(items: unknown[]): ExchangedPeer[] {
+  const out: ExchangedPeer[] = [];
+  for (const item of items.slice(0, 64)) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { address, id, name } = item as Record<string, unknown>;
+    const parsed = parsePeerAddress(address);
+    if (!parsed.ok) continue;
+    out.push({
+      address: parsed.address,
+      id: typeof id === 'string' && /^[0-9a-f]{32}$/.test(id) ? id : null,
+      name: typeof name === 'string' ? name.slice(0, 100) : null,
+    });
+  }
+  return out;
 }

@@ -91,6 +91,11 @@ export const MESSAGES = {
   'peer-not-longer': 'not longer than ours: {blocks} against our {ours}',
   'peer-rules-changed': 'not used: the profile or difficulty changed during the resolve',
   'peer-chain-changed': 'not used: our chain changed while it was checked; resolve again',
+  'join-needs-confirm':
+    'Joining replaces this node’s chain: {blocks} of its own and {transactions} would give way (the transactions go back to the pending pool). Confirm to join.',
+  'join-not-found': 'No node of that network answers now.',
+  'join-other-rules': 'That network follows other rules ({profile} profile, difficulty {difficulty}): change this node’s rules first.',
+  'manual-mode': 'This node is in the tutorial’s manual mode: it takes blocks only by /mine and /nodes/resolve.',
   'peer-other-genesis': 'it is on another network: its chain starts from another genesis block',
   'peer-other-profile': 'it follows the {profile} profile, this node the {ours} profile',
   'peer-other-difficulty': 'its difficulty is {difficulty}, this node’s is {ours}',
@@ -164,6 +169,15 @@ export const MESSAGES = {
   'chain-replaced-restored':
     'Chain replaced by {peer}’s: {blocks} beat our {ours}; {restored} back in the pending pool',
   'server-error': 'The peer server failed: {error}',
+  'block-received': 'Block #{index} from {peer} arrived {ms} ms after it was mined',
+  'block-received-late': 'Block #{index} from {peer} arrived',
+  'block-rejected': 'Block #{index} from {peer} refused: {reason}',
+  'chain-reorg': 'Switched to the longer branch of {peer}: {replaced} replaced from block #{from}, now {blocks}',
+  'chain-synced': 'Caught up with {peer}: {added} added, now {blocks}',
+  'network-joined': 'Joined the network of {peer}: its chain of {blocks} replaced our {ours}',
+  'peer-introduced': '{name} ({peer}) introduced itself',
+  'peer-offline': 'Peer {peer} stopped answering',
+  'peer-online': 'Peer {peer} is back',
   'rebind-failed': 'The peer server could not move to the new port or interface: {error}',
 } as const;
 
@@ -190,11 +204,14 @@ export const COUNT_PHRASES = {
   blocks: 'no blocks | 1 block | {n} blocks',
   pending: 'no pending transactions | 1 pending transaction | {n} pending transactions',
   restored: 'no transactions | 1 transaction | {n} transactions',
+  transactions: 'no transactions | 1 transaction | {n} transactions',
   kept: 'no blocks | 1 block | {n} blocks',
   cut: 'no blocks | 1 block | {n} blocks',
   ours: 'no blocks | 1 block | {n} blocks',
   height: 'no blocks | 1 block | {n} blocks',
   peers: 'no peers | 1 peer | {n} peers',
+  added: 'no blocks | 1 block | {n} blocks',
+  replaced: 'no blocks | 1 block | {n} blocks',
 } as const;
 
 /** Builds a message (the one place messages are made, so codes are checked by the compiler). */
