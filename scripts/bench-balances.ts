@@ -1,6 +1,8 @@
 /** Prints how long the dashboard's balances take at 10,000 blocks: full, cached, after one mined block. */
-import { createDashboardService } from '../src-main/control/service.ts';
+import { forgeBlock } from '../src-main/chain/block.ts';
+import { dumpsPy } from '../src-main/chain/json.ts';
 import type { Transaction } from '../src-main/chain/types.ts';
+import { createDashboardService } from '../src-main/control/service.ts';
 import { createFakeNode } from '../test/control/fake-node.ts';
 
 async function main(): Promise<void> {
@@ -13,14 +15,7 @@ async function main(): Promise<void> {
       txs.push({ sender: names[(i * 7 + j) % 40]!, recipient: names[(i * 13 + j + 1) % 40]!, amount });
     }
     txs.push({ sender: '0', recipient: names[i % 40]!, amount: 1n });
-    const prev = node.blocks[node.blocks.length - 1]!;
-    node.blocks.push({
-      index: prev.index + 1n,
-      previous_hash: 'x',
-      proof: 1n,
-      timestamp: 1.5,
-      transactions: txs,
-    });
+    node.blocks.push(forgeBlock(node.blocks[node.blocks.length - 1]!, 1n, txs.map(dumpsPy), 1.5 + i));
   }
   const service = createDashboardService(node, { addressCheckMs: 1e9 });
   const full: number[] = [];
@@ -35,7 +30,9 @@ async function main(): Promise<void> {
   await service.balances();
   const cached = performance.now() - t1;
   const prev = node.blocks[node.blocks.length - 1]!;
-  node.blocks.push({ ...prev, index: prev.index + 1n });
+  node.blocks.push(
+    forgeBlock(prev, 2n, [dumpsPy({ sender: '0', recipient: 'addr-0', amount: 1n })], 20_000.5),
+  );
   node.emit('chain-changed', { height: node.blocks.length, reason: 'mined' });
   const t2 = performance.now();
   await service.balances();
