@@ -94,7 +94,7 @@ export const MESSAGES = {
   'peer-chain-changed': 'not used: our chain changed while it was checked; resolve again',
   'peer-other-genesis': 'it is on another network: its chain starts from another genesis block',
   'peer-other-profile': 'it follows the {profile} profile, this node the {ours} profile',
-  'peer-other-difficulty': 'its difficulty is {difficulty}, this node’s is {ours}',
+  'peer-other-difficulty': 'its difficulty is {difficulty}, this node’s is {ourDifficulty}',
 
   // ── storage ──
   'storage-full': 'the disk holding {dir} is full: free some space, then try again',
