@@ -390,7 +390,6 @@ export class Ledger {
           // Maybe the block before was saved in another spelling: its canonical hash is what counts.
           const again = previous === undefined ? null : sealLine(previous.text, position - 1);
           if (again !== null && again.ok && again.block.hash === linked) {
-            previous = again.block;
             if (i === 0) this.blocks[keep - 1] = again.block;
             else out[i - 1] = again.block;
           } else {

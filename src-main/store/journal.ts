@@ -272,7 +272,7 @@ interface Parsed extends Omit<LoadedChainLog, 'notices' | 'bytes'> {
  */
 export function parseJournal(buffer: Buffer): Parsed {
   const whole = buffer.toString('latin1');
-  const ascii = !/[^\x00-\x7f]/.test(whole);
+  const ascii = !/[\u0080-\uffff]/.test(whole);
   const out: Parsed = { records: [], damage: null, salvage: [], goodBytes: 0, terminateLastLine: false };
   let pos = 0;
   let lineNo = 0;
@@ -287,7 +287,7 @@ export function parseJournal(buffer: Buffer): Parsed {
     const terminated = nl >= 0;
     const end = terminated ? nl : whole.length;
     let line = whole.slice(pos, end);
-    if (!ascii && /[^\x00-\x7f]/.test(line)) line = buffer.subarray(pos, end).toString('utf8');
+    if (!ascii && /[\u0080-\uffff]/.test(line)) line = buffer.subarray(pos, end).toString('utf8');
     if (line.endsWith('\r')) line = line.slice(0, -1);
     lineNo += 1;
     pos = terminated ? nl + 1 : whole.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SealedBlock } from '../../src-main/chain/block.ts';
+import type { SealedBlock } from '../../src-main/chain/block.ts';
 import { dumpsPy, parsePyJson } from '../../src-main/chain/json.ts';
 import { isValidProof } from '../../src-main/chain/proof.ts';
 import type { PyObject, PyValue, Rules } from '../../src-main/chain/types.ts';
