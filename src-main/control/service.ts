@@ -152,7 +152,11 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
     const chain = node.chain();
     const height = chain.length;
     const lastHash = chain[height - 1]!.hash;
-    if (balancesCache !== null && balancesCache.dto.height === height && balancesCache.lastHash === lastHash) {
+    if (
+      balancesCache !== null &&
+      balancesCache.dto.height === height &&
+      balancesCache.lastHash === lastHash
+    ) {
       return balancesCache.dto;
     }
     // Blocks are linked by hash, so an unchanged hash at the ledger's last block means an unchanged prefix.
@@ -216,7 +220,11 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
         const chain = node.chain();
         const block = chain[index - 1];
         if (block === undefined) {
-          throw new NodeError('not-found', message('not-found-block', { index, height: chain.length }), 'index');
+          throw new NodeError(
+            'not-found',
+            message('not-found-block', { index, height: chain.length }),
+            'index',
+          );
         }
         return blockDetail(block);
       }),
@@ -224,7 +232,8 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
     search: (query) =>
       run('search', (): BlockSummary[] => {
         const raw = requiredObject(query, 'query')['text'];
-        if (typeof raw !== 'string' || raw.trim() === '') throw inputError('text', 'a block index or the start of a block hash');
+        if (typeof raw !== 'string' || raw.trim() === '')
+          throw inputError('text', 'a block index or the start of a block hash');
         const text = raw.trim().toLowerCase();
         const chain = node.chain();
         const hits: BlockSummary[] = [];
@@ -253,7 +262,8 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
         const tx = requiredObject(input, 'transaction');
         // The node checks sender, recipient and amount; here the form's text becomes Python's kinds.
         const body: Record<string, PyValue> = {};
-        for (const field of ['sender', 'recipient'] as const) if (field in tx) body[field] = tx[field] as PyValue;
+        for (const field of ['sender', 'recipient'] as const)
+          if (field in tx) body[field] = tx[field] as PyValue;
         if (tx['amount'] !== undefined) body['amount'] = parseAmount(tx['amount']);
         const { index, transaction } = await node.submitTransaction(body);
         return { index, transaction: pendingDto(transaction) };
@@ -288,13 +298,20 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
             reachable[address] = checked.some((p) => p.address === address && p.status === 'online');
           }
         }
-        return { peers: node.peers(), added: [...added], known: [...known], rejected: [...rejected], reachable };
+        return {
+          peers: node.peers(),
+          added: [...added],
+          known: [...known],
+          rejected: [...rejected],
+          reachable,
+        };
       }),
 
     removePeer: (input) =>
       run('removePeer', () => {
         const address = requiredObject(input, 'input')['address'];
-        if (typeof address !== 'string' || address === '') throw inputError('address', 'the address of the peer to remove');
+        if (typeof address !== 'string' || address === '')
+          throw inputError('address', 'the address of the peer to remove');
         node.removePeer(address);
         return node.peers();
       }),
@@ -352,7 +369,8 @@ function sameList(a: readonly string[], b: readonly string[] | null): boolean {
 }
 
 function requiredObject(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw inputError(field, 'an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw inputError(field, 'an object');
   return value as Record<string, unknown>;
 }
 
@@ -378,7 +396,11 @@ function optionalBoolean(value: unknown, field: string): boolean | undefined {
 function parseAmount(value: unknown): PyValue {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
-      throw new NodeError('invalid-transaction', message('tx-amount-not-positive', { got: String(value) }), 'amount');
+      throw new NodeError(
+        'invalid-transaction',
+        message('tx-amount-not-positive', { got: String(value) }),
+        'amount',
+      );
     }
     return Number.isInteger(value) ? BigInt(value) : value;
   }

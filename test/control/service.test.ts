@@ -182,6 +182,16 @@ describe('dashboard service', () => {
         error: { code: 'invalid-transaction', field: 'amount', detail: { code, params: { got: amount } } },
       });
     }
+    expect(
+      await service.submitTransaction({ sender: 'a', recipient: 'b', amount: true } as never),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid-transaction',
+        field: 'amount',
+        detail: { code: 'tx-amount-not-positive', params: { got: 'a boolean' } },
+      },
+    });
     expect(await service.submitTransaction({ sender: 'a', recipient: 'b', amount: Infinity })).toMatchObject({
       ok: false,
       error: { code: 'invalid-transaction', field: 'amount', detail: { code: 'tx-amount-not-positive' } },

@@ -90,7 +90,7 @@ describe('Overview', () => {
     expect(wrapper.get('[data-testid=mine-button]').text()).toContain('Stop mining');
     expect(wrapper.get('[data-testid=hash-rate]').text()).toBe('1.5 MH/s');
     expect(wrapper.get('[data-testid=blocks-per-minute]').text()).toBe('7');
-    expect(strip.get('[data-testid=strip-mining]').text()).toBe('Auto 1.5 MH/s');
+    expect(strip.get('[data-testid=strip-mining]').text()).toBe('Auto 1.5 MH/s 7 blocks/min');
     expect(node.samples.at(-1)?.rate).toBe(1_500_000);
     client.emit('mining', makeMining());
     await flushPromises();
@@ -152,6 +152,24 @@ describe('Overview', () => {
     const wrapper = mountView(OverviewView);
     await wrapper.get('button[role=switch]').trigger('click');
     expect(client.updateSettings).toHaveBeenCalledWith({ autoMine: true });
+  });
+});
+
+describe('Status strip', () => {
+  it('never puts a label that says mining over a value that says idle', async () => {
+    useNodeStore().start();
+    await flushPromises();
+    const strip = mountView(StatusStrip, 'zh-CN');
+    const cell = () => strip.get('[data-testid=strip-mining]').element.parentElement!;
+    expect(cell().querySelector('dt')!.textContent).toBe('挖矿状态');
+    expect(cell().querySelector('dd')!.textContent!.trim()).toBe('空闲');
+    client.emit('mining', makeMining({ active: true, auto: true, targetIndex: 4 }));
+    await flushPromises();
+    // Auto-mine just started, no rate yet: it says it searches, not that it is idle.
+    expect(strip.get('[data-testid=strip-mining]').text()).toBe('自动 正在搜索…');
+    client.emit('mining', makeMining({ active: true, auto: true, hashRate: 2_000_000, blocksPerMinute: 3 }));
+    await flushPromises();
+    expect(strip.get('[data-testid=strip-mining]').text()).toBe('自动 2 MH/s 每分钟 3 个区块');
   });
 });
 

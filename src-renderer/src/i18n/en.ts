@@ -41,6 +41,7 @@ export const en = {
     idle: 'Idle',
     searching: 'Searching…',
     auto: 'Auto',
+    perMinute: '{n} blocks/min',
     peersOnline: 'Peers online',
   },
   common: {

@@ -55,7 +55,12 @@ export function knowsMessage(i18n: MessageTranslator, code: string): boolean {
 }
 
 /** One param as the viewer reads it: nested messages and count phrases in the viewer's language. */
-function paramText(i18n: MessageTranslator, code: string, name: string, value: MessageParam): string | number {
+function paramText(
+  i18n: MessageTranslator,
+  code: string,
+  name: string,
+  value: MessageParam,
+): string | number {
   if (typeof value === 'number') {
     const count = `counts.${name}`;
     return i18n.te(count) ? i18n.t(count, value) : value;

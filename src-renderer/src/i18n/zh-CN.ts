@@ -37,6 +37,7 @@ export const zhCN: Messages = {
     idle: '空闲',
     searching: '正在搜索…',
     auto: '自动',
+    perMinute: '每分钟 {n} 个区块',
     peersOnline: '在线节点',
   },
   common: {
