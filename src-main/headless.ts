@@ -125,7 +125,9 @@ async function main(): Promise<void> {
   let running: RunningNode;
   const searcher = createProofSearcher();
   try {
-    unlock = await lockDataDir(args.dataDir, (error) => process.stderr.write(`blockparty: ${error.message}\n`));
+    unlock = await lockDataDir(args.dataDir, (error) =>
+      process.stderr.write(`blockparty: ${error.message}\n`),
+    );
   } catch (error) {
     await searcher.close();
     fail(startFailure(error, args.dataDir));
@@ -153,9 +155,12 @@ async function main(): Promise<void> {
         : ` — NOT compatible with tutorial nodes, which require difficulty ${TUTORIAL_DIFFICULTY}`),
   );
   out(`  data: ${args.dataDir} (log: ${running.logFile.path})`);
-  out(`  chain: ${status.height} blocks, ${status.pendingCount} pending transactions, ${node.peers().length} peers`);
+  out(
+    `  chain: ${status.height} blocks, ${status.pendingCount} pending transactions, ${node.peers().length} peers`,
+  );
   for (const notice of status.storageNotices) out(`  note: ${renderMessage(notice)}`);
-  if (status.portAsked !== null) out(`Port ${status.portAsked} is taken, so this node listens on port ${status.port}.`);
+  if (status.portAsked !== null)
+    out(`Port ${status.portAsked} is taken, so this node listens on port ${status.port}.`);
   out(`Peer API listening on port ${running.port()}. Others can reach this node at:`);
   for (const address of status.addresses) out(`  ${address}`);
   if (status.addresses.length === 0) out('  (nobody else: it listens on this computer only)');
@@ -167,11 +172,15 @@ async function main(): Promise<void> {
       const { startDashboard } = await import('./control/headless-dashboard.ts');
       const state = running.storage.state;
       const saved = state.read().dashboardToken ?? undefined;
-      const dashboard = await startDashboard(node, { port: node.settings().dashboardPort || undefined, token: saved });
+      const dashboard = await startDashboard(node, {
+        port: node.settings().dashboardPort || undefined,
+        token: saved,
+      });
       closeDashboard = dashboard.close;
       // The same address and token next time, so that an open tab finds the node again after a restart.
       if (dashboard.token !== saved) state.saveDashboardToken(dashboard.token);
-      if (node.settings().dashboardPort !== dashboard.port) await node.updateSettings({ dashboardPort: dashboard.port });
+      if (node.settings().dashboardPort !== dashboard.port)
+        await node.updateSettings({ dashboardPort: dashboard.port });
       if (dashboard.portNote) out(dashboard.portNote);
       out(`Dashboard: ${dashboard.url}`);
     } catch (error) {

@@ -195,7 +195,10 @@ export function sealLine(
     block = blockFromPy(parsePyJson(line), position);
   } catch (error) {
     if (error instanceof BlockShapeError) return { ok: false, reason: error.reason };
-    return { ok: false, reason: message('block-not-object', { block: position, got: 'text that is not JSON' }) };
+    return {
+      ok: false,
+      reason: message('block-not-object', { block: position, got: 'text that is not JSON' }),
+    };
   }
   const sealed = SealedBlock.of(block);
   return { ok: true, block: sealed, canonical: sealed.text === line };

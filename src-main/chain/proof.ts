@@ -50,7 +50,12 @@ export function isValidProof(rules: Rules, lastProof: bigint, proof: bigint, las
 /** The proof search for the block that follows `tip`. */
 export function proofJobFor(rules: Rules, tip: SealedBlock): ProofJob {
   assertDifficulty(rules.difficulty);
-  return { profile: rules.profile, difficulty: rules.difficulty, lastProof: proofOf(tip), lastHash: tip.hash };
+  return {
+    profile: rules.profile,
+    difficulty: rules.difficulty,
+    lastProof: proofOf(tip),
+    lastHash: tip.hash,
+  };
 }
 
 /**

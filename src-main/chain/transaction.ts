@@ -26,7 +26,8 @@ export function parseNewTransaction(body: PyValue): NewTransactionResult {
     const reason = checkParty(field, body[field], Object.hasOwn(body, field));
     if (reason !== null) return { ok: false, field, reason };
   }
-  if (!Object.hasOwn(body, 'amount')) return { ok: false, field: 'amount', reason: message('tx-amount-missing') };
+  if (!Object.hasOwn(body, 'amount'))
+    return { ok: false, field: 'amount', reason: message('tx-amount-missing') };
   const amount = body.amount;
   const positive =
     (typeof amount === 'bigint' && amount > 0n) ||
@@ -36,7 +37,11 @@ export function parseNewTransaction(body: PyValue): NewTransactionResult {
       typeof amount === 'bigint' || (typeof amount === 'number' && Number.isFinite(amount))
         ? dumpsPy(amount)
         : pyKindName(amount);
-    return { ok: false, field: 'amount', reason: message('tx-amount-not-positive', { got: got.slice(0, 40) }) };
+    return {
+      ok: false,
+      field: 'amount',
+      reason: message('tx-amount-not-positive', { got: got.slice(0, 40) }),
+    };
   }
   const amountText = dumpsPy(amount);
   if (amountText.length > AMOUNT_MAX) {

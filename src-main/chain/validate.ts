@@ -98,7 +98,10 @@ function validateBlocks(
       const expected = genesisPreviousHash(rules.profile);
       if (block.previous_hash !== expected) {
         return fail(
-          message('block-genesis-previous', { expected: describeHashValue(expected), profile: rules.profile }),
+          message('block-genesis-previous', {
+            expected: describeHashValue(expected),
+            profile: rules.profile,
+          }),
         );
       }
       if (block.proof !== GENESIS_PROOF)

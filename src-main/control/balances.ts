@@ -113,7 +113,13 @@ export function createBalanceLedger(): BalanceLedger {
         return byBalance || compareCodePoints(a.address, b.address);
       });
       return {
-        rows: rows.map(({ address, received, sent, balance }) => ({ address, name: null, received, sent, balance })),
+        rows: rows.map(({ address, received, sent, balance }) => ({
+          address,
+          name: null,
+          received,
+          sent,
+          balance,
+        })),
         skipped,
       };
     },

@@ -144,7 +144,9 @@ export function buildControlServer(
     // the paths @fastify/static refuses (`..`, NUL, `//`).
     const code: ErrorCode = status === 404 ? 'not-found' : status === 403 ? 'forbidden' : 'invalid-request';
     const detail =
-      status === 403 ? message('path-refused', { path: request.url.slice(0, 200) }) : message('bad-request', { error: error.message });
+      status === 403
+        ? message('path-refused', { path: request.url.slice(0, 200) })
+        : message('bad-request', { error: error.message });
     return fail(reply, code, detail, status);
   });
 
@@ -164,12 +166,17 @@ export function buildControlServer(
     const path = pathOf(request.url);
     const isRead = request.method === 'GET' || request.method === 'HEAD';
     if (!isRead || path === null || isApiPath(path)) {
-      return fail(reply, 'not-found', message('not-found-route', { method: request.method, path: (path ?? request.url).slice(0, 200) }));
+      return fail(
+        reply,
+        'not-found',
+        message('not-found-route', { method: request.method, path: (path ?? request.url).slice(0, 200) }),
+      );
     }
     if (rendererDir === null) {
       return fail(reply, 'not-found', message('no-dashboard'));
     }
-    if (extname(path) !== '') return fail(reply, 'not-found', message('not-found-file', { path: path.slice(0, 200) }));
+    if (extname(path) !== '')
+      return fail(reply, 'not-found', message('not-found-file', { path: path.slice(0, 200) }));
     if (!existsSync(join(rendererDir, 'index.html'))) {
       return fail(reply, 'not-found', message('dashboard-not-built'));
     }

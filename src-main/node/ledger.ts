@@ -87,7 +87,11 @@ export class Ledger {
    * the transactions of everything after it go back to the pending pool, and the log is rewritten; a
    * new log starts with `genesis()`. Throws NodeError('storage-failed') when the disk refuses.
    */
-  static async open(log: ChainLog, genesis: () => SealedBlock, describe: DescribeStorageError): Promise<OpenedLedger> {
+  static async open(
+    log: ChainLog,
+    genesis: () => SealedBlock,
+    describe: DescribeStorageError,
+  ): Promise<OpenedLedger> {
     const ledger = new Ledger(log, describe);
     const notices: Message[] = [];
     let loaded;
@@ -98,7 +102,8 @@ export class Ledger {
     }
     notices.push(...loaded.notices);
     const replay = ledger.replay(loaded.records);
-    const damage = replay.damage ?? (loaded.damage && { block: ledger.blocks.length + 1, reason: loaded.damage.reason });
+    const damage =
+      replay.damage ?? (loaded.damage && { block: ledger.blocks.length + 1, reason: loaded.damage.reason });
     if (damage !== null) {
       const cut = [...replay.cut, ...loaded.salvage];
       ledger.salvage(cut);
@@ -178,7 +183,9 @@ export class Ledger {
    * Appends the block `build` makes on the current tip (it may return null to decline: the tip is not
    * the one it expected). Resolves with the block once it is durable and in the chain, or null.
    */
-  appendBlock(build: (tip: SealedBlock, pending: readonly PendingTransaction[]) => SealedBlock | null): Promise<SealedBlock | null> {
+  appendBlock(
+    build: (tip: SealedBlock, pending: readonly PendingTransaction[]) => SealedBlock | null,
+  ): Promise<SealedBlock | null> {
     return this.alone(async () => {
       const block = build(this.tip, this.pool);
       if (block === null) return null;
@@ -199,7 +206,11 @@ export class Ledger {
    * the lock with the chain as it is then (a block may have been mined meanwhile); when it says no,
    * nothing changes and null is returned.
    */
-  adopt(keep: number, blocks: readonly SealedBlock[], accept: (ourLength: number) => boolean): Promise<(Reconciliation & { discarded: SealedBlock[] }) | null> {
+  adopt(
+    keep: number,
+    blocks: readonly SealedBlock[],
+    accept: (ourLength: number) => boolean,
+  ): Promise<(Reconciliation & { discarded: SealedBlock[] }) | null> {
     return this.alone(async () => {
       if (keep > this.blocks.length || blocks.length === 0 || !accept(this.blocks.length)) return null;
       // The chain may have changed while the blocks were checked: they must still follow block `keep`.
@@ -290,7 +301,8 @@ export class Ledger {
     const discarded = this.blocks.slice(keep);
     const result = reconcilePending(discarded, blocks, this.pool, this.restoredId);
     blocks.forEach((block, i) => this.remember(block, result.consumed[i] ?? []));
-    this.blocks = keep === this.blocks.length ? [...this.blocks, ...blocks] : [...this.blocks.slice(0, keep), ...blocks];
+    this.blocks =
+      keep === this.blocks.length ? [...this.blocks, ...blocks] : [...this.blocks.slice(0, keep), ...blocks];
     this.setPool(result.pending);
     this.recount();
     return result;
@@ -334,7 +346,12 @@ export class Ledger {
       if (sealed === null || !sealed.ok) {
         // A block that does not follow our tip: the tip is the block whose content its successor does
         // not commit to (a hand edit changes a block, not the next one's link), so it goes too.
-        const suspect = sealed !== null && sealed.reason === 'block-link' && sealed.at === keep + 1 && keep > 1 && keep === this.blocks.length;
+        const suspect =
+          sealed !== null &&
+          sealed.reason === 'block-link' &&
+          sealed.at === keep + 1 &&
+          keep > 1 &&
+          keep === this.blocks.length;
         const cut: ChainRecord[] = suspect ? [{ kind: 'block', text: this.blocks.pop()!.text }] : [];
         cut.push(...texts.map((text): ChainRecord => ({ kind: 'block', text })), ...records.slice(r + 1));
         this.recount();
@@ -352,7 +369,10 @@ export class Ledger {
       if (!checked.ok) {
         this.blocks.pop();
         this.recount();
-        return { damage: { block: tip.index, reason: checked.reason.code }, cut: [{ kind: 'block', text: tip.text }] };
+        return {
+          damage: { block: tip.index, reason: checked.reason.code },
+          cut: [{ kind: 'block', text: tip.text }],
+        };
       }
       if (!checked.canonical) this.blocks[this.blocks.length - 1] = checked.block;
     }

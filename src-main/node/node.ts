@@ -12,7 +12,12 @@ import type { ProofSearcher } from '../mining/types.ts';
 import type { ActivityEntry, ActivityKind, NodeStatus, PeerInfo } from '../shared/api.ts';
 import { NodeError } from '../shared/errors.ts';
 import { message, renderMessage, type Message } from '../shared/messages.ts';
-import { DEFAULT_SETTINGS, TUTORIAL_DIFFICULTY, validateSettings, type Settings } from '../shared/settings.ts';
+import {
+  DEFAULT_SETTINGS,
+  TUTORIAL_DIFFICULTY,
+  validateSettings,
+  type Settings,
+} from '../shared/settings.ts';
 import { ActivityLog } from './activity.ts';
 import { Emitter } from './emitter.ts';
 import { Ledger } from './ledger.ts';
@@ -101,13 +106,20 @@ export class BlockpartyNode implements NodeApi {
     if (chainProfile !== settings.profile) {
       if (deps.overrides?.profile !== undefined) {
         await deps.storage.log.close();
-        throw new NodeError('profile-mismatch', message('profile-mismatch', { saved: chainProfile, asked: settings.profile }), 'profile');
+        throw new NodeError(
+          'profile-mismatch',
+          message('profile-mismatch', { saved: chainProfile, asked: settings.profile }),
+          'profile',
+        );
       }
       // The chain is written before the settings: after a crash between the two, the chain is right.
       settings.profile = chainProfile;
     }
     const nodeId = saved.nodeId ?? newNodeId();
-    const node = new BlockpartyNode(deps, ledger, nodeId, settings, saved.peers, [...saved.notices, ...notices]);
+    const node = new BlockpartyNode(deps, ledger, nodeId, settings, saved.peers, [
+      ...saved.notices,
+      ...notices,
+    ]);
     if (saved.nodeId === null) deps.storage.state.saveNodeId(nodeId);
     deps.storage.state.saveSettings(settings);
     await node.migrateLegacyPending(saved.legacyPending);
@@ -118,7 +130,10 @@ export class BlockpartyNode implements NodeApi {
     deps.searcher.setWorkers(settings.workers);
     // Threads started and kernels built now, so that the first Mine is as quick as the others.
     void deps.searcher.warm(proofJobFor(node.rules(), ledger.tip)).catch(() => undefined);
-    node.record('node', message('node-started', { blocks: ledger.chain.length, pending: ledger.pending.length }));
+    node.record(
+      'node',
+      message('node-started', { blocks: ledger.chain.length, pending: ledger.pending.length }),
+    );
     if (settings.autoMine) node.miner.setAuto(true);
     return node;
   }
@@ -315,7 +330,12 @@ export class BlockpartyNode implements NodeApi {
   }
 
   private async runResolve(): Promise<ResolveReport> {
-    const report = await resolveWithPeers({ ledger: this.ledger, peers: this.book, client: this.deps.client, rules: () => this.rules() });
+    const report = await resolveWithPeers({
+      ledger: this.ledger,
+      peers: this.book,
+      client: this.deps.client,
+      rules: () => this.rules(),
+    });
     for (const o of report.peers) {
       if (o.outcome !== 'adopted' && o.outcome !== 'not-longer' && o.reason !== null) {
         this.record('peer-failed', message('peer-failed', { peer: o.peer, reason: o.reason }));
@@ -323,7 +343,11 @@ export class BlockpartyNode implements NodeApi {
     }
     if (report.replaced) {
       this.chainChanged('replaced');
-      const params = { peer: report.winnerName ?? report.winner!, blocks: report.ourLengthAfter, ours: report.ourLengthBefore };
+      const params = {
+        peer: report.winnerName ?? report.winner!,
+        blocks: report.ourLengthAfter,
+        ours: report.ourLengthBefore,
+      };
       this.record(
         'chain-replaced',
         report.restored.length > 0
@@ -343,9 +367,11 @@ export class BlockpartyNode implements NodeApi {
     if (legacy === null) return;
     const chain = this.ledger.chain;
     // Saved against the block before our tip: that block already took what it holds.
-    const minedSince = legacy.tip !== null && chain.length > 1 && chain[chain.length - 2]!.hash === legacy.tip;
+    const minedSince =
+      legacy.tip !== null && chain.length > 1 && chain[chain.length - 2]!.hash === legacy.tip;
     const held = new Map<string, number>();
-    for (const text of minedSince ? transactionTexts(this.ledger.tip) : []) held.set(text, (held.get(text) ?? 0) + 1);
+    for (const text of minedSince ? transactionTexts(this.ledger.tip) : [])
+      held.set(text, (held.get(text) ?? 0) + 1);
     for (const text of legacy.texts) {
       const left = held.get(text) ?? 0;
       if (left > 0) {

@@ -52,7 +52,8 @@ export class PeerBook {
     private readonly deps: PeerBookDeps,
     saved: readonly SavedPeer[],
   ) {
-    for (const peer of saved.slice(0, PEERS_MAX)) this.book.set(peer.address, emptyPeer(peer.address, peer.source, peer));
+    for (const peer of saved.slice(0, PEERS_MAX))
+      this.book.set(peer.address, emptyPeer(peer.address, peer.source, peer));
   }
 
   /** Copies of every peer, in the order they were added. */
@@ -104,7 +105,11 @@ export class PeerBook {
     if (added.length === 0 && known.length === 0) {
       if (full) throw new NodeError('too-many-peers', message('too-many-peers', { max: PEERS_MAX }), 'nodes');
       const first = rejected[0]!;
-      throw new NodeError('invalid-address', message('register-none-valid', { input: first.input, reason: first.reason }), 'nodes');
+      throw new NodeError(
+        'invalid-address',
+        message('register-none-valid', { input: first.input, reason: first.reason }),
+        'nodes',
+      );
     }
     if (added.length > 0) this.saveAndTell();
     return { peers: this.addresses(), added, known, rejected };
@@ -130,7 +135,13 @@ export class PeerBook {
       this.markFailed(peer, answer.reason);
       return;
     }
-    Object.assign(peer, { status: 'online', latencyMs: answer.ms, lastSeen: Date.now(), lastError: null, kind: answer.kind });
+    Object.assign(peer, {
+      status: 'online',
+      latencyMs: answer.ms,
+      lastSeen: Date.now(),
+      lastError: null,
+      kind: answer.kind,
+    });
     if (answer.kind === 'blockparty') {
       Object.assign(peer, {
         id: answer.id,
@@ -177,9 +188,14 @@ export class PeerBook {
   }
 
   /** Why a node with these rules and genesis cannot share our network, or null. */
-  private incompatibility(profile: Rules['profile'] | null, difficulty: number | null, genesis: string | null): Message | null {
+  private incompatibility(
+    profile: Rules['profile'] | null,
+    difficulty: number | null,
+    genesis: string | null,
+  ): Message | null {
     const ours = this.deps.rules();
-    if (profile !== null && profile !== ours.profile) return message('peer-other-profile', { profile, ours: ours.profile });
+    if (profile !== null && profile !== ours.profile)
+      return message('peer-other-profile', { profile, ours: ours.profile });
     if (difficulty !== null && difficulty !== ours.difficulty) {
       return message('peer-other-difficulty', { difficulty, ourDifficulty: ours.difficulty });
     }

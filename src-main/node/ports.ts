@@ -105,7 +105,13 @@ export interface NodeStorage {
 /** A peer's chain that passed validation, or why it could not be used. */
 export type FetchedChain =
   | { ok: true; blocks: SealedBlock[]; ms: number; note: Message | null }
-  | { ok: false; outcome: Exclude<PeerOutcomeKind, 'adopted' | 'not-longer'>; reason: Message; blocks: number | null; ms: number | null };
+  | {
+      ok: false;
+      outcome: Exclude<PeerOutcomeKind, 'adopted' | 'not-longer'>;
+      reason: Message;
+      blocks: number | null;
+      ms: number | null;
+    };
 
 /** What `GET /blockparty/info` told about a peer. */
 export type PeerInfoAnswer =

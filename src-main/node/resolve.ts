@@ -52,14 +52,29 @@ export async function resolveWithPeers(deps: ResolveDeps): Promise<ResolveReport
     if (result.ok) {
       if (info) deps.peers.markSeen(info, result.blocks.length, result.ms);
       if (best === null || result.blocks.length > best.blocks.length) best = { peer, blocks: result.blocks };
-      outcomes.push({ peer, name, outcome: 'not-longer', blocks: result.blocks.length, reason: result.note, ms: result.ms });
+      outcomes.push({
+        peer,
+        name,
+        outcome: 'not-longer',
+        blocks: result.blocks.length,
+        reason: result.note,
+        ms: result.ms,
+      });
     } else {
       if (info) {
         // A peer that answered with a bad chain is up; one that did not answer is down.
-        if (result.outcome === 'unreachable' || result.outcome === 'timeout') deps.peers.markFailed(info, result.reason);
+        if (result.outcome === 'unreachable' || result.outcome === 'timeout')
+          deps.peers.markFailed(info, result.reason);
         else Object.assign(info, { status: 'online', lastSeen: Date.now(), lastError: result.reason });
       }
-      outcomes.push({ peer, name, outcome: result.outcome, blocks: result.blocks, reason: result.reason, ms: result.ms });
+      outcomes.push({
+        peer,
+        name,
+        outcome: result.outcome,
+        blocks: result.blocks,
+        reason: result.reason,
+        ms: result.ms,
+      });
     }
   });
   deps.peers.tell();
@@ -87,7 +102,11 @@ export async function resolveWithPeers(deps: ResolveDeps): Promise<ResolveReport
   const ours = deps.ledger.chain;
   const keep = commonPrefixLength(ours, winner.blocks);
   // Decided against the chain as it is when the new one is written: a block mined meanwhile counts.
-  const adopted = await deps.ledger.adopt(keep, winner.blocks.slice(keep), (length) => winner.blocks.length > length);
+  const adopted = await deps.ledger.adopt(
+    keep,
+    winner.blocks.slice(keep),
+    (length) => winner.blocks.length > length,
+  );
   if (adopted === null) {
     const reason = deps.ledger.chain.length >= winner.blocks.length ? null : message('peer-chain-changed');
     for (const o of outcomes) if (o.peer === winner.peer && reason !== null) o.reason = reason;
@@ -97,7 +116,9 @@ export async function resolveWithPeers(deps: ResolveDeps): Promise<ResolveReport
   for (const o of outcomes) {
     if (o.peer === winner.peer) o.outcome = 'adopted';
     else if (o.outcome === 'not-longer' && (o.blocks ?? 0) > ourBefore && o.reason === null) {
-      o.reason = message('peer-longer-elsewhere', { winner: deps.peers.get(winner.peer)?.name ?? winner.peer });
+      o.reason = message('peer-longer-elsewhere', {
+        winner: deps.peers.get(winner.peer)?.name ?? winner.peer,
+      });
     }
   }
   notLonger();

@@ -32,7 +32,12 @@ export function checkChainText({ text, rules }: ChainCheckRequest): ChainCheckRe
   const raw = body['chain'];
   const checked = validateChain(raw, rules);
   if (!checked.ok) {
-    return { ok: false, outcome: 'invalid', reason: message('peer-invalid', { reason: checked.reason }), blocks: raw.length };
+    return {
+      ok: false,
+      outcome: 'invalid',
+      reason: message('peer-invalid', { reason: checked.reason }),
+      blocks: raw.length,
+    };
   }
   const claimed = body['length'];
   return {

@@ -44,7 +44,11 @@ const INFO_MAX_BYTES = 64 * 1024;
  * GETs `path` from a peer at `host:port` with a hard deadline and a byte cap, so a peer that never
  * answers, trickles bytes or sends gigabytes cannot stall or exhaust this node.
  */
-export function getFromPeer(address: string, path: string, options: PeerRequestOptions = {}): Promise<PeerResponse> {
+export function getFromPeer(
+  address: string,
+  path: string,
+  options: PeerRequestOptions = {},
+): Promise<PeerResponse> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_PEER_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_PEER_MAX_BYTES;
   const started = performance.now();
@@ -62,14 +66,37 @@ export function getFromPeer(address: string, path: string, options: PeerRequestO
       resolve(result);
     };
     const tooLarge = (): void =>
-      finish({ ok: false, failure: 'too-large', reason: message('peer-too-large', { max: maxBytes }), ms: elapsed() });
-    const req = request({ host, port, path, method: 'GET', headers: { accept: 'application/json' }, agent: false });
+      finish({
+        ok: false,
+        failure: 'too-large',
+        reason: message('peer-too-large', { max: maxBytes }),
+        ms: elapsed(),
+      });
+    const req = request({
+      host,
+      port,
+      path,
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      agent: false,
+    });
     const timer = setTimeout(
-      () => finish({ ok: false, failure: 'timeout', reason: message('peer-timeout', { ms: timeoutMs }), ms: elapsed() }),
+      () =>
+        finish({
+          ok: false,
+          failure: 'timeout',
+          reason: message('peer-timeout', { ms: timeoutMs }),
+          ms: elapsed(),
+        }),
       timeoutMs,
     );
     const onAbort = (): void =>
-      finish({ ok: false, failure: 'timeout', reason: message('peer-timeout', { ms: elapsed() }), ms: elapsed() });
+      finish({
+        ok: false,
+        failure: 'timeout',
+        reason: message('peer-timeout', { ms: elapsed() }),
+        ms: elapsed(),
+      });
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     req.on('error', (error: NodeJS.ErrnoException) =>
@@ -89,7 +116,12 @@ export function getFromPeer(address: string, path: string, options: PeerRequestO
         finish({ ok: false, failure: 'unreachable', reason: networkReason(error, address), ms: elapsed() }),
       );
       res.on('end', () =>
-        finish({ ok: true, status: res.statusCode ?? 0, body: Buffer.concat(chunks, size).toString('utf8'), ms: elapsed() }),
+        finish({
+          ok: true,
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks, size).toString('utf8'),
+          ms: elapsed(),
+        }),
       );
     });
     req.end();
@@ -163,21 +195,41 @@ export function createPeerClient(options: PeerClientOptions = {}): PeerClient & 
       return true;
     };
     try {
-      const response = await slots.run(() => getFromPeer(address, '/chain', { timeoutMs, maxBytes, reserve }));
+      const response = await slots.run(() =>
+        getFromPeer(address, '/chain', { timeoutMs, maxBytes, reserve }),
+      );
       if (!response.ok) {
         // Over the shared budget while under the per-peer cap: our limit, not the peer's fault.
         return overBudget
-          ? { ok: false, outcome: 'busy', reason: message('peer-busy', { peer: address }), blocks: null, ms: null }
+          ? {
+              ok: false,
+              outcome: 'busy',
+              reason: message('peer-busy', { peer: address }),
+              blocks: null,
+              ms: null,
+            }
           : { ok: false, outcome: response.failure, reason: response.reason, blocks: null, ms: null };
       }
       if (response.status !== 200) {
-        return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node'), blocks: null, ms: null };
+        return {
+          ok: false,
+          outcome: 'not-a-node',
+          reason: message('peer-not-a-node'),
+          blocks: null,
+          ms: null,
+        };
       }
       let checked;
       try {
         checked = await checker.check({ text: response.body, rules });
       } catch (error) {
-        return { ok: false, outcome: 'not-a-node', reason: message('internal', { error: (error as Error).message }), blocks: null, ms: null };
+        return {
+          ok: false,
+          outcome: 'not-a-node',
+          reason: message('internal', { error: (error as Error).message }),
+          blocks: null,
+          ms: null,
+        };
       }
       if (!checked.ok) return { ...checked, ms: checked.outcome === 'invalid' ? response.ms : null };
       const blocks = checked.texts.map((text, i) => SealedBlock.fromCanonical(text, checked.hashes[i]));
@@ -197,7 +249,11 @@ export function createPeerClient(options: PeerClientOptions = {}): PeerClient & 
     );
     if (!response.ok) {
       const outcome = response.failure === 'too-large' ? 'not-a-node' : response.failure;
-      return { ok: false, outcome, reason: outcome === 'not-a-node' ? message('peer-not-a-node') : response.reason };
+      return {
+        ok: false,
+        outcome,
+        reason: outcome === 'not-a-node' ? message('peer-not-a-node') : response.reason,
+      };
     }
     if (response.status === 404) return { ok: true, kind: 'tutorial', ms: response.ms };
     const body = response.status === 200 ? parseInfo(response.body) : null;
@@ -216,7 +272,9 @@ export function createPeerClient(options: PeerClientOptions = {}): PeerClient & 
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /** Reads `/blockparty/info`, keeping only well-formed fields (a peer may send anything). */
-function parseInfo(text: string): Omit<Extract<PeerInfoAnswer, { kind: 'blockparty' }>, 'ok' | 'kind' | 'ms'> | null {
+function parseInfo(
+  text: string,
+): Omit<Extract<PeerInfoAnswer, { kind: 'blockparty' }>, 'ok' | 'kind' | 'ms'> | null {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -227,8 +285,10 @@ function parseInfo(text: string): Omit<Extract<PeerInfoAnswer, { kind: 'blockpar
   const b = body as Record<string, unknown>;
   const id = typeof b['id'] === 'string' ? b['id'] : b['node_id'];
   if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id)) return null;
-  const str = (v: unknown, max: number): string | null => (typeof v === 'string' && v.length <= max ? v : null);
-  const int = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null);
+  const str = (v: unknown, max: number): string | null =>
+    typeof v === 'string' && v.length <= max ? v : null;
+  const int = (v: unknown): number | null =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
   const hash = (v: unknown): string | null => (typeof v === 'string' && HEX64.test(v) ? v : null);
   return {
     id,

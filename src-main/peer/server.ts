@@ -50,7 +50,10 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     try {
       done(null, parsePyJson(text));
     } catch (error) {
-      done(new NodeError('invalid-json', message('invalid-json', { error: (error as Error).message })), undefined);
+      done(
+        new NodeError('invalid-json', message('invalid-json', { error: (error as Error).message })),
+        undefined,
+      );
     }
   });
 
@@ -61,13 +64,20 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's own 4xx (a malformed request line, an unsupported media type…).
-      return reply.code(error.statusCode).type('application/json').send(JSON.stringify({ error: 'bad-request', message: error.message }));
+      return reply
+        .code(error.statusCode)
+        .type('application/json')
+        .send(JSON.stringify({ error: 'bad-request', message: error.message }));
     }
     request.log.error({ err: error }, 'peer API request failed');
     return sendError(reply, 'internal', message('internal', { error: error.message }));
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 'not-found', message('not-found-route', { method: request.method, path: request.url.split('?')[0]!.slice(0, 200) })),
+    sendError(
+      reply,
+      'not-found',
+      message('not-found-route', { method: request.method, path: request.url.split('?')[0]!.slice(0, 200) }),
+    ),
   );
 
   app.get('/mine', async (request, reply) => {
@@ -90,11 +100,16 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     return sendPy(reply, 201, { message: `Transaction will be added to Block ${index}` });
   });
 
-  app.get('/chain', async (_request, reply) => reply.code(200).type('application/json').send(node.chainJson()));
+  app.get('/chain', async (_request, reply) =>
+    reply.code(200).type('application/json').send(node.chainJson()),
+  );
 
   app.post('/nodes/register', async (request, reply) => {
     const body = request.body;
-    const nodes = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)['nodes'] : undefined;
+    const nodes =
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? (body as Record<string, unknown>)['nodes']
+        : undefined;
     const result = node.registerPeers(nodes);
     return sendPy(reply, 201, {
       message: 'New nodes have been added',
@@ -158,7 +173,12 @@ function sendPy(reply: FastifyReply, status: number, body: { [key: string]: PyVa
 }
 
 /** A failure as the peer API answers it: the code's status and `{"error", "message"}`. */
-export function sendError(reply: FastifyReply, code: ErrorCode, detail: Message, field?: string): FastifyReply {
+export function sendError(
+  reply: FastifyReply,
+  code: ErrorCode,
+  detail: Message,
+  field?: string,
+): FastifyReply {
   const body: Record<string, string> = { error: code, message: renderMessage(detail) };
   if (field !== undefined) body['field'] = field;
   return reply.code(statusOf(code)).type('application/json').send(JSON.stringify(body));

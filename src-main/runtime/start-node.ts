@@ -69,7 +69,13 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       const { host, port } = splitAddress(address);
       if (port !== listeningPort) return false;
       const name = hostname().toLowerCase();
-      return isLoopbackHost(host) || host === '::' || lanAddresses().includes(host) || host === name || host === `${name}.local`;
+      return (
+        isLoopbackHost(host) ||
+        host === '::' ||
+        lanAddresses().includes(host) ||
+        host === name ||
+        host === `${name}.local`
+      );
     },
   };
 
@@ -116,7 +122,9 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         if (code !== 'EADDRINUSE' && code !== 'EACCES') break;
       }
     }
-    throw new Error(`Could not start the peer server: ${(lastError as Error)?.message ?? 'no port was free'}`);
+    throw new Error(
+      `Could not start the peer server: ${(lastError as Error)?.message ?? 'no port was free'}`,
+    );
   };
 
   try {

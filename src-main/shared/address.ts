@@ -6,8 +6,7 @@ import { message, type Message } from './messages.ts';
 
 /** A parsed peer address, or why the text is not one. */
 export type ParsedAddress =
-  | { ok: true; address: string; host: string; port: number }
-  | { ok: false; input: string; reason: Message };
+  { ok: true; address: string; host: string; port: number } | { ok: false; input: string; reason: Message };
 
 /** The longest address text accepted (a host name is at most 253 characters). */
 export const ADDRESS_MAX = 300;
@@ -186,7 +185,7 @@ export function parseIpv6(text: string): number[] | null {
 export function formatIpv6(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

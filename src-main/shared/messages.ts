@@ -69,8 +69,7 @@ export const MESSAGES = {
   'block-key-type': 'block {block}: {key} must be {expected}, got {got}',
   'block-proof-negative': 'block {block}: proof must not be negative',
   'block-index': 'block {block}: index is {index}, expected {block}',
-  'block-genesis-previous':
-    'block 1: a genesis previous_hash must be {expected} under the {profile} profile',
+  'block-genesis-previous': 'block 1: a genesis previous_hash must be {expected} under the {profile} profile',
   'block-genesis-proof': 'block 1: a genesis proof must be 100, got {proof}',
   'block-link': 'block {block}: previous_hash does not match the hash of block {previous}',
   'block-proof':

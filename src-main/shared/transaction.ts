@@ -35,7 +35,8 @@ const FLOAT_TEXT = /^\+?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$/;
  */
 export function parseAmountText(input: string): AmountText {
   const text = input.trim();
-  if (/[\uff10-\uff19\uff0e]/.test(text)) return { ok: false, reason: message('tx-amount-wide-digits', { got: text }) };
+  if (/[\uff10-\uff19\uff0e]/.test(text))
+    return { ok: false, reason: message('tx-amount-wide-digits', { got: text }) };
   if (text.length > AMOUNT_MAX)
     return { ok: false, reason: message('tx-amount-too-long', { length: text.length, max: AMOUNT_MAX }) };
   const body = text.replace(/^\+/, '');

@@ -227,7 +227,13 @@ export function createJournal(path: string): ChainLog {
         parsed.goodBytes += 1;
       }
       size = parsed.damage === null ? parsed.goodBytes : buffer.length;
-      return { records: parsed.records, damage: parsed.damage, salvage: parsed.salvage, notices, bytes: size };
+      return {
+        records: parsed.records,
+        damage: parsed.damage,
+        salvage: parsed.salvage,
+        notices,
+        bytes: size,
+      };
     },
 
     commit(records, apply) {

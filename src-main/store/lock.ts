@@ -29,7 +29,10 @@ function alive(pid: number): boolean {
  * Locks `dir` for this process; resolves with the function that releases it. Throws NodeError
  * ('storage-failed') when another live node holds it or the folder cannot be written.
  */
-export async function lockDataDir(dir: string, onLost: (error: Error) => void = () => undefined): Promise<() => Promise<void>> {
+export async function lockDataDir(
+  dir: string,
+  onLost: (error: Error) => void = () => undefined,
+): Promise<() => Promise<void>> {
   const lockPath = join(dir, LOCK_NAME);
   // Beside the lock directory, which must stay empty for proper-lockfile to remove it.
   const ownerPath = `${lockPath}.pid`;
@@ -42,7 +45,8 @@ export async function lockDataDir(dir: string, onLost: (error: Error) => void = 
       rmSync(lockPath, { recursive: true, force: true });
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new NodeError('storage-failed', storageReason(error, dir));
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new NodeError('storage-failed', storageReason(error, dir));
   }
   let release: () => Promise<void>;
   try {

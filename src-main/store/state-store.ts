@@ -62,7 +62,11 @@ export function createStateStore(kv: KeyValueStore, openNotices: readonly Messag
     },
     saveNodeId: (nodeId) => kv.set(KEYS.nodeId, nodeId),
     saveSettings: (settings) => kv.set(KEYS.settings, { ...settings }),
-    savePeers: (peers) => kv.set(KEYS.peers, peers.slice(0, SAVED_PEERS_MAX).map((p) => ({ ...p }))),
+    savePeers: (peers) =>
+      kv.set(
+        KEYS.peers,
+        peers.slice(0, SAVED_PEERS_MAX).map((p) => ({ ...p })),
+      ),
     saveDashboardToken: (token) => kv.set(KEYS.dashboardToken, token),
     clearLegacyPending() {
       kv.delete(KEYS.legacyPending);
@@ -78,14 +82,22 @@ function bad(what: string, file: string, reason: Message): Message {
 function readNodeId(value: unknown, file: string, notices: Message[]): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string' && NODE_ID.test(value)) return value;
-  notices.push(bad('node id', file, message('request-invalid', { field: 'nodeId', expected: '32 lowercase hex characters' })));
+  notices.push(
+    bad(
+      'node id',
+      file,
+      message('request-invalid', { field: 'nodeId', expected: '32 lowercase hex characters' }),
+    ),
+  );
   return null;
 }
 
 function readSettings(value: unknown, file: string, notices: Message[]): Settings | null {
   if (value === undefined || value === null) return null;
   if (!isPlainObject(value)) {
-    notices.push(bad('settings', file, message('request-invalid', { field: 'settings', expected: 'an object' })));
+    notices.push(
+      bad('settings', file, message('request-invalid', { field: 'settings', expected: 'an object' })),
+    );
     return null;
   }
   // Each field is judged by the node's own rules, one at a time, so one bad field costs only itself.
@@ -169,7 +181,12 @@ export function openKeyValueFile<T extends { set(key: string, value: unknown): v
     const peers = salvagePeers(text);
     if (nodeId !== null) store.set(KEYS.nodeId, nodeId);
     if (peers.length > 0) store.set(KEYS.peers, peers);
-    const params = { file: basename(file), error: error.message, aside: basename(aside), peers: peers.length };
+    const params = {
+      file: basename(file),
+      error: error.message,
+      aside: basename(aside),
+      peers: peers.length,
+    };
     const notice =
       nodeId !== null
         ? message('storage-damaged-state', params)

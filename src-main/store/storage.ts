@@ -30,7 +30,12 @@ export function openNodeStorage(dir: string, openFile: (file: string) => KeyValu
     dir,
     log,
     state: createStateStore(
-      { path: store.path, get: (k) => store.get(k), set: (k, v) => store.set(k, v), delete: (k) => store.delete(k) },
+      {
+        path: store.path,
+        get: (k) => store.get(k),
+        set: (k, v) => store.set(k, v),
+        delete: (k) => store.delete(k),
+      },
       notices,
     ),
     close: () => log.close(),

@@ -46,13 +46,16 @@ describe('hashBlock golden vectors (protocol.md §3)', () => {
     );
   });
 
-  it.each([GENESIS_DVF, BLOCK_2])('seals a canonical text as its own text, with the hash of that text', (text) => {
-    const sealed = SealedBlock.fromCanonical(text);
-    expect(sealed.text).toBe(text);
-    expect(sealed.hash).toBe(hashBlock(fromText(text)));
-    expect(sealed.index).toBe(Number(fromText(text).index));
-    expect(sealed.decode()).toEqual(fromText(text));
-  });
+  it.each([GENESIS_DVF, BLOCK_2])(
+    'seals a canonical text as its own text, with the hash of that text',
+    (text) => {
+      const sealed = SealedBlock.fromCanonical(text);
+      expect(sealed.text).toBe(text);
+      expect(sealed.hash).toBe(hashBlock(fromText(text)));
+      expect(sealed.index).toBe(Number(fromText(text).index));
+      expect(sealed.decode()).toEqual(fromText(text));
+    },
+  );
 });
 
 describe('createGenesis / forgeBlock', () => {
@@ -81,9 +84,23 @@ describe('createGenesis / forgeBlock', () => {
     expect(block.hash).toBe('fb29bf1df4503219343485cb4c14b6213a4ef2c5ddda3be2aa08d7d80a5cedd1');
     expect(block.index).toBe(2);
     expect(proofOf(block)).toBe(110650n);
-    const tricky: PyValue[] = [{ sender: 'Zoë 😀', recipient: 'a\nb', amount: 2.0 }, [1, { b: null, a: true }], 'x'];
+    const tricky: PyValue[] = [
+      { sender: 'Zoë 😀', recipient: 'a\nb', amount: 2.0 },
+      [1, { b: null, a: true }],
+      'x',
+    ];
     const forged = forgeBlock(block, 7n, tricky.map(dumpsPy), 1613493177.0);
-    expect(forged.text).toBe(dumpsPy(blockToPy({ index: 3n, previous_hash: block.hash, proof: 7n, timestamp: 1613493177.0, transactions: tricky })));
+    expect(forged.text).toBe(
+      dumpsPy(
+        blockToPy({
+          index: 3n,
+          previous_hash: block.hash,
+          proof: 7n,
+          timestamp: 1613493177.0,
+          transactions: tricky,
+        }),
+      ),
+    );
     expect(transactionTexts(forged)).toEqual(tricky.map(dumpsPy));
     expect(transactionTexts(genesis)).toEqual([]);
   });
@@ -173,7 +190,9 @@ describe('sealLine', () => {
   });
 
   it('seals a line in another spelling with its canonical text and hash', () => {
-    const spaced = BLOCK_2.replaceAll(', ', ',').replace('{"index": 2,', '{ "proof": 110650, "index": 2,').replace(',"proof":110650', '');
+    const spaced = BLOCK_2.replaceAll(', ', ',')
+      .replace('{"index": 2,', '{ "proof": 110650, "index": 2,')
+      .replace(',"proof":110650', '');
     const checked = sealLine(spaced, 2);
     expect(checked.ok && checked.canonical).toBe(false);
     expect(checked.ok && checked.block.text).toBe(BLOCK_2);
@@ -182,7 +201,9 @@ describe('sealLine', () => {
   it('says why a damaged line is not a block', () => {
     const torn = sealLine(BLOCK_2.slice(0, 50), 4);
     expect(torn.ok).toBe(false);
-    expect(!torn.ok && renderMessage(torn.reason)).toBe('block 4: expected an object, got text that is not JSON');
+    expect(!torn.ok && renderMessage(torn.reason)).toBe(
+      'block 4: expected an object, got text that is not JSON',
+    );
     const partial = sealLine('{"index": 1}', 1);
     expect(!partial.ok && renderMessage(partial.reason)).toBe('block 1: missing key “previous_hash”');
   });

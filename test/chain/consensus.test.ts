@@ -100,7 +100,7 @@ describe('reconcilePending', () => {
   });
 
   it('skips values in discarded blocks that are not transaction objects', () => {
-    const ours = extendChain(RULES, common, 1, blocksWith([[5n, null, tx("a", "b")]]));
+    const ours = extendChain(RULES, common, 1, blocksWith([[5n, null, tx('a', 'b')]]));
     const theirs = extendChain(RULES, common, 2);
     expect(reconcilePendingChains(ours, theirs, []).restored).toEqual([tx('a', 'b')]);
   });

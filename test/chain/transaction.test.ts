@@ -33,8 +33,16 @@ describe('parseNewTransaction', () => {
     ['{"sender": "a", "recipient": "b", "amount": 0.0}', 'amount', /got 0.0$/],
     ['{"sender": "a", "recipient": "b", "amount": "5"}', 'amount', /got a string$/],
     ['{"sender": "a", "recipient": "b", "amount": true}', 'amount', /got a boolean$/],
-    [`{"sender": "${'x'.repeat(PARTY_MAX + 1)}", "recipient": "b", "amount": 1}`, 'sender', /129 characters long; at most 128/],
-    [`{"sender": "a", "recipient": "b", "amount": 1${'0'.repeat(70)}}`, 'amount', /71 characters; at most 64/],
+    [
+      `{"sender": "${'x'.repeat(PARTY_MAX + 1)}", "recipient": "b", "amount": 1}`,
+      'sender',
+      /129 characters long; at most 128/,
+    ],
+    [
+      `{"sender": "a", "recipient": "b", "amount": 1${'0'.repeat(70)}}`,
+      'amount',
+      /71 characters; at most 64/,
+    ],
   ])('rejects %s on %s', (text, field, message) => {
     const result = parseNewTransaction(parsePyJson(text));
     expect(result.ok).toBe(false);

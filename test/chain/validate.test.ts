@@ -7,7 +7,6 @@ import { validateChain, validateSuffix, type ValidationLimits } from '../../src-
 import { renderMessage } from '../../src-main/shared/messages.ts';
 import { buildChain, chainValue, transfer } from './chain-helpers.ts';
 
-
 /** validateChain with its reason in English, as the peer API words it. */
 function check(value: PyValue, rules: Rules, limits?: ValidationLimits) {
   const result = validateChain(value, rules, limits);
@@ -19,7 +18,8 @@ const DVF2: Rules = { profile: 'dvf', difficulty: 2 };
 const ARTICLE2: Rules = { profile: 'article', difficulty: 2 };
 
 /** The chain as a peer sends it: plain JSON values, parsed back from text. */
-const wire = (chain: readonly SealedBlock[]): PyObject[] => parsePyJson(dumpsPy(chainValue(chain))) as PyObject[];
+const wire = (chain: readonly SealedBlock[]): PyObject[] =>
+  parsePyJson(dumpsPy(chainValue(chain))) as PyObject[];
 
 const txs = (i: number): PyValue[] => [
   { sender: '0', recipient: 'miner', amount: 1n },
@@ -72,8 +72,15 @@ describe('validateChain accepts valid chains', () => {
 
   it('bounds the blocks of a chain and the size of a block', () => {
     const chain = wire(buildChain(DVF2, 5, txs));
-    expect(check(chain, DVF2, { maxBlocks: 4 })).toMatchObject({ ok: false, reason: expect.stringMatching(/more than 4 blocks/) });
-    expect(check(chain, DVF2, { maxBlockBytes: 100 })).toMatchObject({ ok: false, blockIndex: 2, reason: expect.stringMatching(/larger than 100 bytes/) });
+    expect(check(chain, DVF2, { maxBlocks: 4 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/more than 4 blocks/),
+    });
+    expect(check(chain, DVF2, { maxBlockBytes: 100 })).toMatchObject({
+      ok: false,
+      blockIndex: 2,
+      reason: expect.stringMatching(/larger than 100 bytes/),
+    });
   });
 });
 
@@ -133,7 +140,7 @@ describe('validateChain rejects broken chains with a reason', () => {
 
   it.each([
     ['a wrong index', (b: PyObject[]) => (b[2]!.index = 4n), 'block 3: index is 4, expected 3', 3],
-    ['a missing key', (b: PyObject[]) => delete b[2]!.timestamp, "block 3: missing key “timestamp”", 3],
+    ['a missing key', (b: PyObject[]) => delete b[2]!.timestamp, 'block 3: missing key “timestamp”', 3],
     [
       'a wrong type',
       (b: PyObject[]) => (b[6]!.proof = 12.0),
@@ -172,8 +179,7 @@ describe('validateChain rejects broken chains with a reason', () => {
     const result = check(wire(buildChain(DVF2, 2)), ARTICLE2);
     expect(result).toEqual({
       ok: false,
-      reason:
-        'block 1: a genesis previous_hash must be the integer 1 under the article profile',
+      reason: 'block 1: a genesis previous_hash must be the integer 1 under the article profile',
       blockIndex: 1,
     });
   });

@@ -54,7 +54,11 @@ export async function openTestNode(
 }
 
 /** A node listening on loopback with an OS-chosen port. */
-export function startTestNode(dir: string, overrides: Partial<Settings> = {}, peerTimeoutMs = 1500): Promise<RunningNode> {
+export function startTestNode(
+  dir: string,
+  overrides: Partial<Settings> = {},
+  peerTimeoutMs = 1500,
+): Promise<RunningNode> {
   return startNode({
     storage: openConfStorage(dir),
     searcher: createProofSearcher({ workers: 1 }),

@@ -49,7 +49,9 @@ describe('consensus between two nodes over real sockets', () => {
     });
     expect(report.discarded).toHaveLength(2);
     expect(txs(report.restored)).toEqual([{ sender: 'ana', recipient: 'bo', amount: 3n }]);
-    expect(report.peers).toEqual([expect.objectContaining({ outcome: 'adopted', blocks: 4, name: 'node b' })]);
+    expect(report.peers).toEqual([
+      expect.objectContaining({ outcome: 'adopted', blocks: 4, name: 'node b' }),
+    ]);
     expect(a.node.chainJson()).toBe(b.node.chainJson());
     // The reward of our discarded block is not restored; the pending transaction stays.
     expect(txs(a.node.pending())).toEqual([
@@ -60,7 +62,8 @@ describe('consensus between two nodes over real sockets', () => {
       kind: 'chain-replaced',
       code: 'chain-replaced-restored',
       params: { peer: 'node b', blocks: 4, ours: 2, restored: 1 },
-      message: 'Chain replaced by node b’s: 4 blocks beat our 2 blocks; 1 transaction back in the pending pool',
+      message:
+        'Chain replaced by node b’s: 4 blocks beat our 2 blocks; 1 transaction back in the pending pool',
     });
   });
 
@@ -72,10 +75,20 @@ describe('consensus between two nodes over real sockets', () => {
     const before = a.node.chainJson();
     const report = await a.node.resolve();
     expect(report.replaced).toBe(false);
-    expect(report.peers[0]).toMatchObject({ peer: `127.0.0.1:${b.port()}`, outcome: 'not-longer', blocks: 2 });
-    expect(renderMessage(report.peers[0]!.reason!)).toBe('not longer than ours: 2 blocks against our 2 blocks');
+    expect(report.peers[0]).toMatchObject({
+      peer: `127.0.0.1:${b.port()}`,
+      outcome: 'not-longer',
+      blocks: 2,
+    });
+    expect(renderMessage(report.peers[0]!.reason!)).toBe(
+      'not longer than ours: 2 blocks against our 2 blocks',
+    );
     expect(a.node.chainJson()).toBe(before);
-    expect(a.node.activity().at(-1)).toMatchObject({ kind: 'chain-kept', code: 'chain-kept', params: { blocks: 2 } });
+    expect(a.node.activity().at(-1)).toMatchObject({
+      kind: 'chain-kept',
+      code: 'chain-kept',
+      params: { blocks: 2 },
+    });
   });
 
   it('never mixes chains when resolves and mining run at the same time', async () => {
@@ -162,7 +175,9 @@ describe('persistence', () => {
     await first.node.mine();
     const chain = first.node.chainJson();
     await first.close();
-    await expect(startTestNode(tmp.dir, { profile: 'dvf' })).rejects.toMatchObject({ code: 'profile-mismatch' });
+    await expect(startTestNode(tmp.dir, { profile: 'dvf' })).rejects.toMatchObject({
+      code: 'profile-mismatch',
+    });
     const again = await startTestNode(tmp.dir);
     cleanups.push(() => again.close());
     expect(again.node.chainJson()).toBe(chain);

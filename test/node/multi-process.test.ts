@@ -71,7 +71,9 @@ describe("the tutorial's demo with three node processes", () => {
   it('refuses a second node on a data folder in use', async () => {
     await expect(
       startNodeProcess(['--port', '0', '--data-dir', dirs[1]!.dir, '--loopback', '--no-dashboard']),
-    ).rejects.toThrow(/another Blockparty node \(process \d+\) is using .*: stop it, or choose another data folder/);
+    ).rejects.toThrow(
+      /another Blockparty node \(process \d+\) is using .*: stop it, or choose another data folder/,
+    );
   });
 
   it('mines twice on node 2; resolve on node 1 replaces its chain', async () => {
@@ -110,7 +112,10 @@ describe("the tutorial's demo with three node processes", () => {
     const peers = res.body['peers'] as { peer: string; outcome: string; reason: string }[];
     expect(peers.find((p) => p.peer === `127.0.0.1:${n3.port}`)).toMatchObject({ outcome: 'unreachable' });
     for (const s of silent) {
-      expect(peers.find((p) => p.peer === `127.0.0.1:${s.port}`)).toMatchObject({ outcome: 'timeout', reason: 'no complete answer within 2000 ms' });
+      expect(peers.find((p) => p.peer === `127.0.0.1:${s.port}`)).toMatchObject({
+        outcome: 'timeout',
+        reason: 'no complete answer within 2000 ms',
+      });
     }
     expect(peers.find((p) => p.peer === `127.0.0.1:${n2.port}`)).toMatchObject({ outcome: 'not-longer' });
   });

@@ -40,7 +40,10 @@ function next<K extends Parameters<BlockpartyNode['on']>[0]>(
 }
 
 const pendingTxs = (node: BlockpartyNode): unknown[] => node.pending().map((tx) => parsePyJson(tx.text));
-const byText = (a: unknown, b: unknown): number => JSON.stringify(a, (_k, v) => (typeof v === 'bigint' ? String(v) : v)).localeCompare(JSON.stringify(b, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+const byText = (a: unknown, b: unknown): number =>
+  JSON.stringify(a, (_k, v) => (typeof v === 'bigint' ? String(v) : v)).localeCompare(
+    JSON.stringify(b, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+  );
 
 describe('mining', () => {
   it('auto-mine is a state: active from one block to the next, block after block, until Stop turns it off', async () => {
@@ -114,9 +117,14 @@ describe('mining', () => {
 describe('settings and input', () => {
   it('refuses bad settings with the field and keeps the old ones', async () => {
     const node = await open();
-    await expect(node.updateSettings({ difficulty: 0 })).rejects.toMatchObject({ code: 'invalid-settings', field: 'difficulty' });
+    await expect(node.updateSettings({ difficulty: 0 })).rejects.toMatchObject({
+      code: 'invalid-settings',
+      field: 'difficulty',
+    });
     await expect(node.updateSettings({ port: 70000 })).rejects.toBeInstanceOf(NodeError);
-    await expect(node.updateSettings({ port: 'abc' as unknown as number })).rejects.toMatchObject({ field: 'port' });
+    await expect(node.updateSettings({ port: 'abc' as unknown as number })).rejects.toMatchObject({
+      field: 'port',
+    });
     expect(node.settings().difficulty).toBe(4);
     expect(node.status().tutorialCompatible).toBe(true);
     await node.updateSettings({ difficulty: 5 });
@@ -143,7 +151,9 @@ describe('settings and input', () => {
     cleanups.push(tmp.cleanup);
     const first = await openTestNode(tmp.dir, { difficulty: 2 });
     await first.close();
-    await expect(openTestNode(tmp.dir, { profile: 'dvf' })).rejects.toMatchObject({ code: 'profile-mismatch' });
+    await expect(openTestNode(tmp.dir, { profile: 'dvf' })).rejects.toMatchObject({
+      code: 'profile-mismatch',
+    });
   });
 
   it('refuses bad transactions with the field and logs them as activity', async () => {
@@ -152,7 +162,9 @@ describe('settings and input', () => {
       code: 'invalid-transaction',
       field: 'amount',
     });
-    await expect(node.submitTransaction({ sender: 'x'.repeat(4000), recipient: 'b', amount: 3n })).rejects.toMatchObject({
+    await expect(
+      node.submitTransaction({ sender: 'x'.repeat(4000), recipient: 'b', amount: 3n }),
+    ).rejects.toMatchObject({
       field: 'sender',
       detail: { code: 'tx-field-too-long' },
     });
@@ -165,7 +177,11 @@ describe('ActivityLog', () => {
   it('keeps only the newest entries, each with its code, params and English', () => {
     const log = new ActivityLog(3);
     for (let i = 0; i < 5; i++) log.add('node', message('difficulty-changed', { difficulty: i }));
-    expect(log.entries().map((e) => e.message)).toEqual(['Difficulty changed to 2', 'Difficulty changed to 3', 'Difficulty changed to 4']);
+    expect(log.entries().map((e) => e.message)).toEqual([
+      'Difficulty changed to 2',
+      'Difficulty changed to 3',
+      'Difficulty changed to 4',
+    ]);
     expect(log.entries().map((e) => e.id)).toEqual([3, 4, 5]);
     expect(log.entries()[0]).toMatchObject({ code: 'difficulty-changed', params: { difficulty: 2 } });
   });
@@ -215,9 +231,13 @@ describe('the pending pool', () => {
   it('is bounded: past PENDING_MAX a transaction is refused until a block is mined', async () => {
     const node = await open({ difficulty: 1 });
     await Promise.all(
-      Array.from({ length: PENDING_MAX }, (_, i) => node.submitTransaction({ sender: 's', recipient: 'r', amount: BigInt(i + 1) })),
+      Array.from({ length: PENDING_MAX }, (_, i) =>
+        node.submitTransaction({ sender: 's', recipient: 'r', amount: BigInt(i + 1) }),
+      ),
     );
-    await expect(node.submitTransaction({ sender: 's', recipient: 'r', amount: 1n })).rejects.toMatchObject({ code: 'pool-full' });
+    await expect(node.submitTransaction({ sender: 's', recipient: 'r', amount: 1n })).rejects.toMatchObject({
+      code: 'pool-full',
+    });
     await node.mine();
     expect(node.pending()).toEqual([]);
     await node.submitTransaction({ sender: 's', recipient: 'r', amount: 1n });
@@ -228,11 +248,15 @@ describe('the pending pool', () => {
     cleanups.push(tmp.cleanup);
     const first = await openTestNode(tmp.dir, { difficulty: 2 });
     const acked = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => first.node.submitTransaction({ sender: `s${i}`, recipient: 'r', amount: 1.0 })),
+      Array.from({ length: 300 }, (_, i) =>
+        first.node.submitTransaction({ sender: `s${i}`, recipient: 'r', amount: 1.0 }),
+      ),
     );
     await first.node.mine();
     const more = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => first.node.submitTransaction({ sender: `t${i}`, recipient: 'r', amount: 2n })),
+      Array.from({ length: 50 }, (_, i) =>
+        first.node.submitTransaction({ sender: `t${i}`, recipient: 'r', amount: 2n }),
+      ),
     );
     const chainText = first.node.chainJson();
     const pendingBefore = first.node.pending();
@@ -253,7 +277,7 @@ describe('storage', () => {
     const node = await open({ difficulty: 2 }, join(disk.dir, 'node'));
     const filler = join(disk.dir, 'filler');
     // Fill what is left of the disk.
-    for (let size = 256 * 1024; size >= 512; ) {
+    for (let size = 256 * 1024; size >= 512;) {
       try {
         writeFileSync(`${filler}-${size}-${Math.random()}`, Buffer.alloc(size));
       } catch {
@@ -265,16 +289,25 @@ describe('storage', () => {
     let refused: unknown = null;
     for (let i = 0; refused === null; i++) {
       const tx = { sender: `sender-${i}-${'x'.repeat(100)}`, recipient: 'b', amount: BigInt(i + 1) };
-      await node.submitTransaction(tx).then(() => acked.push(tx), (e: unknown) => (refused = e));
+      await node.submitTransaction(tx).then(
+        () => acked.push(tx),
+        (e: unknown) => (refused = e),
+      );
     }
     expect(refused).toMatchObject({ code: 'storage-failed', detail: { code: 'storage-full' } });
-    expect(renderMessage((refused as NodeError).detail)).toMatch(/the disk holding .* is full: free some space/);
+    expect(renderMessage((refused as NodeError).detail)).toMatch(
+      /the disk holding .* is full: free some space/,
+    );
     const mined = await node.mine().catch((e: NodeError) => e);
     expect(mined).toMatchObject({ code: 'storage-failed', detail: { code: 'storage-full' } });
     expect(node.chain()).toHaveLength(1);
     expect(pendingTxs(node)).toEqual(acked);
-    expect(node.activity().at(-1)).toMatchObject({ kind: 'error', code: 'auto-mine-stopped' in {} ? '' : expect.any(String) });
-    for (const file of readdirSync(disk.dir).filter((f) => f.startsWith('filler'))) rmSync(join(disk.dir, file));
+    expect(node.activity().at(-1)).toMatchObject({
+      kind: 'error',
+      code: 'auto-mine-stopped' in {} ? '' : expect.any(String),
+    });
+    for (const file of readdirSync(disk.dir).filter((f) => f.startsWith('filler')))
+      rmSync(join(disk.dir, file));
     const { block } = await node.mine();
     expect(node.chain()).toHaveLength(2);
     expect(node.pending()).toEqual([]);
@@ -296,7 +329,11 @@ describe('storage', () => {
     // Block 3 holds ana1 → bo (2): a student changes the amount in it.
     const edited = original
       .split('\n')
-      .map((line) => (line.startsWith('{"index": 3,') ? line.replace('{"amount": 2, "recipient": "bo"', '{"amount": 2000, "recipient": "bo"') : line))
+      .map((line) =>
+        line.startsWith('{"index": 3,')
+          ? line.replace('{"amount": 2, "recipient": "bo"', '{"amount": 2000, "recipient": "bo"')
+          : line,
+      )
       .join('\n');
     expect(edited).not.toBe(original);
     writeFileSync(file, edited);
@@ -306,19 +343,25 @@ describe('storage', () => {
     // The transactions of blocks 3–6 came back (the edited one as it now reads), the pending one
     // stayed; the log still held the record of the transaction as it was posted (2), which the edited
     // block no longer matches, so that one is pending too: nothing the log holds is lost.
-    expect(pendingTxs(again.node).sort(byText)).toEqual([
-      { amount: 2n, recipient: 'bo', sender: 'ana1' },
-      { amount: 9n, recipient: 'pending', sender: 'still' },
-      { amount: 2000n, recipient: 'bo', sender: 'ana1' },
-      { amount: 4n, recipient: 'bo', sender: 'ana3' },
-      { amount: 5n, recipient: 'bo', sender: 'ana4' },
-    ].concat([{ amount: 3n, recipient: 'bo', sender: 'ana2' }]).sort(byText));
+    expect(pendingTxs(again.node).sort(byText)).toEqual(
+      [
+        { amount: 2n, recipient: 'bo', sender: 'ana1' },
+        { amount: 9n, recipient: 'pending', sender: 'still' },
+        { amount: 2000n, recipient: 'bo', sender: 'ana1' },
+        { amount: 4n, recipient: 'bo', sender: 'ana3' },
+        { amount: 5n, recipient: 'bo', sender: 'ana4' },
+      ]
+        .concat([{ amount: 3n, recipient: 'bo', sender: 'ana2' }])
+        .sort(byText),
+    );
     const aside = readdirSync(tmp.dir).find((f) => f.startsWith('chain.log.damaged-'))!;
     expect(readFileSync(join(tmp.dir, aside), 'utf8')).toBe(edited);
     const notice = again.node.status().storageNotices[0]!;
     expect(notice.code).toBe('storage-damaged-chain');
     expect(renderMessage(notice)).toMatch(
-      new RegExp(`chain.log is damaged at block 3 .*kept as ${aside.replaceAll('.', '\\.')}.*first 2 blocks .* of the 4 blocks after them back .*copy ${aside.replaceAll('.', '\\.')} over chain\\.log`),
+      new RegExp(
+        `chain.log is damaged at block 3 .*kept as ${aside.replaceAll('.', '\\.')}.*first 2 blocks .* of the 4 blocks after them back .*copy ${aside.replaceAll('.', '\\.')} over chain\\.log`,
+      ),
     );
     // Restarting again finds a sound log: nothing more is cut.
     await again.close();
@@ -340,7 +383,10 @@ describe('storage', () => {
     await first.close();
     // An older version's node.json: the pool saved against the genesis, the block already took `a → b`.
     const state = JSON.parse(readFileSync(join(tmp.dir, 'node.json'), 'utf8')) as Record<string, unknown>;
-    state['pending'] = ['{"amount": 2, "recipient": "b", "sender": "a"}', '{"amount": 3, "recipient": "d", "sender": "c"}'];
+    state['pending'] = [
+      '{"amount": 2, "recipient": "b", "sender": "a"}',
+      '{"amount": 3, "recipient": "d", "sender": "c"}',
+    ];
     state['pendingTip'] = genesis;
     writeFileSync(join(tmp.dir, 'node.json'), JSON.stringify(state));
     const again = await openTestNode(tmp.dir);

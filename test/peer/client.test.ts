@@ -10,7 +10,9 @@ import { buildChain } from '../chain/chain-helpers.ts';
 
 const rules: Rules = { profile: 'article', difficulty: 3 };
 
-const good = buildChain(rules, 4, () => [{ sender: '0', recipient: 'me', amount: 1n }]).map((b) => b.decode());
+const good = buildChain(rules, 4, () => [{ sender: '0', recipient: 'me', amount: 1n }]).map((b) =>
+  b.decode(),
+);
 const encodeBlock = (block: Block): string => dumpsPy(blockToPy(block));
 const chainText = (blocks: Block[], length = blocks.length): string =>
   `{"chain": [${blocks.map(encodeBlock).join(', ')}], "length": ${length}}`;
@@ -56,7 +58,8 @@ const behaviours: Record<string, Behaviour> = {
     res.end('{"error": "boom"}');
   },
   // A Flask tutorial node writes its JSON with no spaces and, in debug mode, indented.
-  flaskStyle: (res) => res.end(JSON.stringify({ chain: JSON.parse(chainText(good)).chain, length: 4 }, null, 2)),
+  flaskStyle: (res) =>
+    res.end(JSON.stringify({ chain: JSON.parse(chainText(good)).chain, length: 4 }, null, 2)),
 };
 
 let server: Server;
@@ -102,7 +105,9 @@ describe('the peer client: GET /chain', () => {
     expect(result.ok).toBe(true);
     if (result.ok) {
       expect(result.blocks).toHaveLength(4);
-      expect(result.note && renderMessage(result.note)).toBe('the peer claims length 999 but sent 4 blocks; counted the blocks');
+      expect(result.note && renderMessage(result.note)).toBe(
+        'the peer claims length 999 but sent 4 blocks; counted the blocks',
+      );
     }
   });
 
@@ -114,7 +119,11 @@ describe('the peer client: GET /chain', () => {
     ['invalid', 'not-a-node', /^not a Blockparty or tutorial node$/],
     ['nan', 'not-a-node', /^not a Blockparty or tutorial node$/],
     ['status500', 'not-a-node', /^not a Blockparty or tutorial node$/],
-    ['brokenLink', 'invalid', /^its chain is invalid: block 3: previous_hash does not match the hash of block 2$/],
+    [
+      'brokenLink',
+      'invalid',
+      /^its chain is invalid: block 3: previous_hash does not match the hash of block 2$/,
+    ],
     ['badProof', 'invalid', /^its chain is invalid: block 4: proof \d+ is not valid after proof \d+/],
   ])('a peer that is %s ends as %s with a reason', async (behaviour, outcome, reason) => {
     const result = await ask(behaviour);
@@ -132,7 +141,11 @@ describe('the peer client: GET /chain', () => {
   });
 
   it('keeps the bytes of all chains in flight within one budget: past it a peer is "busy", not broken', async () => {
-    const result = await ask('huge', { maxBytes: 8 * 1024 * 1024, budgetBytes: 1024 * 1024, timeoutMs: 5000 });
+    const result = await ask('huge', {
+      maxBytes: 8 * 1024 * 1024,
+      budgetBytes: 1024 * 1024,
+      timeoutMs: 5000,
+    });
     expect(result.ok === false && result.outcome).toBe('busy');
   });
 
@@ -141,7 +154,9 @@ describe('the peer client: GET /chain', () => {
     const result = await client.fetchChain('127.0.0.1:1', rules);
     await client.close();
     expect(result.ok === false && result.outcome).toBe('unreachable');
-    expect(result.ok === false && renderMessage(result.reason)).toBe('nothing is listening at 127.0.0.1:1 (is the node running?)');
+    expect(result.ok === false && renderMessage(result.reason)).toBe(
+      'nothing is listening at 127.0.0.1:1 (is the node running?)',
+    );
   });
 
   it('opens at most `concurrency` connections at once, however many peers it asks', async () => {

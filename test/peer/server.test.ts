@@ -218,9 +218,16 @@ describe('POST /nodes/register', () => {
     const res = await app.inject({ method: 'POST', url: '/nodes/register', payload: { nodes: many } });
     expect(res.statusCode).toBe(201);
     expect(node.peers()).toHaveLength(PEERS_MAX);
-    const full = await app.inject({ method: 'POST', url: '/nodes/register', payload: { nodes: ['10.9.9.9:5000'] } });
+    const full = await app.inject({
+      method: 'POST',
+      url: '/nodes/register',
+      payload: { nodes: ['10.9.9.9:5000'] },
+    });
     expect(full.statusCode).toBe(409);
-    expect(json(full.body)).toMatchObject({ error: 'too-many-peers', message: expect.stringContaining(`keeps ${PEERS_MAX} peers`) });
+    expect(json(full.body)).toMatchObject({
+      error: 'too-many-peers',
+      message: expect.stringContaining(`keeps ${PEERS_MAX} peers`),
+    });
   });
 });
 

@@ -65,7 +65,9 @@ describe('parsePeerAddress', () => {
     };
     const parsed = parsePeerAddress(trap);
     expect(parsed.ok === false && parsed.input).toBe('an object');
-    expect(parsed.ok === false && renderMessage(parsed.reason)).toBe('an address must be text like "192.168.0.5:5000", got an object');
+    expect(parsed.ok === false && renderMessage(parsed.reason)).toBe(
+      'an address must be text like "192.168.0.5:5000", got an object',
+    );
   });
 });
 
@@ -76,7 +78,8 @@ describe('address helpers', () => {
   });
 
   it('knows loopback hosts and remotes', () => {
-    for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(h)).toBe(true);
+    for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::ffff:127.0.0.1'])
+      expect(isLoopbackHost(h)).toBe(true);
     for (const h of ['192.168.0.5', 'example.com', '10.0.0.1', '::2']) expect(isLoopbackHost(h)).toBe(false);
     expect(isLoopbackRemote('::ffff:127.0.0.1')).toBe(true);
     expect(isLoopbackRemote('192.168.1.4')).toBe(false);

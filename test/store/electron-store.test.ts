@@ -27,7 +27,9 @@ describe('electron-store adapter', () => {
     expect(app.getPath).toHaveBeenCalledWith('userData');
     storage.state.saveNodeId('0123456789abcdef0123456789abcdef');
     await storage.close();
-    expect(JSON.parse(await readFile(join(dir, 'node.json'), 'utf8'))).toEqual({ nodeId: '0123456789abcdef0123456789abcdef' });
+    expect(JSON.parse(await readFile(join(dir, 'node.json'), 'utf8'))).toEqual({
+      nodeId: '0123456789abcdef0123456789abcdef',
+    });
   });
 
   it('shares its files with the headless (conf) node, both ways', async () => {
@@ -36,7 +38,10 @@ describe('electron-store adapter', () => {
     const desktop = openElectronStoreStorage(dir);
     desktop.state.savePeers([peer]);
     await desktop.log.load();
-    await desktop.log.commit(chain.map((b) => ({ kind: 'block' as const, text: b.text })), () => undefined);
+    await desktop.log.commit(
+      chain.map((b) => ({ kind: 'block' as const, text: b.text })),
+      () => undefined,
+    );
     await desktop.close();
 
     const headless = openConfStorage(dir);

@@ -65,7 +65,10 @@ describe('chain log (journal)', () => {
     const chain = sampleChain(50);
     const log = openLog();
     await log.load();
-    await log.commit(chain.map((b) => block(b.text)), () => undefined);
+    await log.commit(
+      chain.map((b) => block(b.text)),
+      () => undefined,
+    );
     const before = await readFile(file);
     const inode = (await stat(file)).ino;
     await log.commit([{ kind: 'tx', tx: sampleTx(7) }], () => undefined);
@@ -187,8 +190,13 @@ describe('chain log (journal)', () => {
       await log.commit([block(chain[0]!.text)], () => undefined);
       const before = await readFile(path, 'utf8');
       let applied = false;
-      const huge: ChainRecord = { kind: 'tx', tx: { id: sampleTx(1).id, text: `{"memo": "${'x'.repeat(200_000)}"}` } };
-      const failure = await log.commit([huge], () => (applied = true)).catch((error: NodeJS.ErrnoException) => error);
+      const huge: ChainRecord = {
+        kind: 'tx',
+        tx: { id: sampleTx(1).id, text: `{"memo": "${'x'.repeat(200_000)}"}` },
+      };
+      const failure = await log
+        .commit([huge], () => (applied = true))
+        .catch((error: NodeJS.ErrnoException) => error);
       expect((failure as NodeJS.ErrnoException).code).toBe('ENOSPC');
       expect(applied).toBe(false);
       expect(await readFile(path, 'utf8')).toBe(before);
@@ -205,7 +213,9 @@ describe('chain log (journal)', () => {
         const log = openLog(path);
         expect((await log.load()).records).toHaveLength(1);
         let applied = false;
-        const failure = await log.commit([block(chain[1]!.text)], () => (applied = true)).catch((e: NodeJS.ErrnoException) => e);
+        const failure = await log
+          .commit([block(chain[1]!.text)], () => (applied = true))
+          .catch((e: NodeJS.ErrnoException) => e);
         expect((failure as NodeJS.ErrnoException).code).toBe('EROFS');
         expect(applied).toBe(false);
       } finally {

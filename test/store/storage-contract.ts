@@ -71,11 +71,22 @@ export function describeStorageContract(name: string, openStorage: (dir: string)
       first.state.saveDashboardToken('t'.repeat(43));
       await first.log.load();
       const chain = sampleChain(3);
-      await first.log.commit(chain.map((b) => ({ kind: 'block' as const, text: b.text })), () => undefined);
+      await first.log.commit(
+        chain.map((b) => ({ kind: 'block' as const, text: b.text })),
+        () => undefined,
+      );
       // No close(): a crash right after the calls above.
       const again = open().state.read();
-      expect(again).toMatchObject({ nodeId: NODE_ID, settings: SETTINGS, peers: PEERS, dashboardToken: 't'.repeat(43), notices: [] });
-      expect((await open().log.load()).records.map((r) => r.kind === 'block' && r.text)).toEqual(chain.map((b) => b.text));
+      expect(again).toMatchObject({
+        nodeId: NODE_ID,
+        settings: SETTINGS,
+        peers: PEERS,
+        dashboardToken: 't'.repeat(43),
+        notices: [],
+      });
+      expect((await open().log.load()).records.map((r) => r.kind === 'block' && r.text)).toEqual(
+        chain.map((b) => b.text),
+      );
     });
 
     it('treats dots in values and keys as data, not nested paths', async () => {
@@ -85,10 +96,20 @@ export function describeStorageContract(name: string, openStorage: (dir: string)
     });
 
     it('reads the peer list of an older version (bare "host:port" strings) and its pending pool', async () => {
-      await writeFile(stateFile(), JSON.stringify({ peers: ['192.168.0.5:5000', 'LOCALHOST:5001', 'junk'], pending: ['{"amount": 1.0, "recipient": "b", "sender": "a"}'], pendingTip: 'a'.repeat(64) }));
+      await writeFile(
+        stateFile(),
+        JSON.stringify({
+          peers: ['192.168.0.5:5000', 'LOCALHOST:5001', 'junk'],
+          pending: ['{"amount": 1.0, "recipient": "b", "sender": "a"}'],
+          pendingTip: 'a'.repeat(64),
+        }),
+      );
       const state = open().state.read();
       expect(state.peers.map((p) => p.address)).toEqual(['192.168.0.5:5000', '127.0.0.1:5001']);
-      expect(state.legacyPending).toEqual({ texts: ['{"amount": 1.0, "recipient": "b", "sender": "a"}'], tip: 'a'.repeat(64) });
+      expect(state.legacyPending).toEqual({
+        texts: ['{"amount": 1.0, "recipient": "b", "sender": "a"}'],
+        tip: 'a'.repeat(64),
+      });
       open().state.clearLegacyPending();
       expect(open().state.read().legacyPending).toBeNull();
     });
@@ -96,16 +117,26 @@ export function describeStorageContract(name: string, openStorage: (dir: string)
     it('keeps the sound parts of a hand-edited file and says what was reset', async () => {
       await writeFile(
         stateFile(),
-        JSON.stringify({ nodeId: 'not-hex', settings: { ...SETTINGS, port: 'abc', difficulty: 99 }, peers: 'oops' }),
+        JSON.stringify({
+          nodeId: 'not-hex',
+          settings: { ...SETTINGS, port: 'abc', difficulty: 99 },
+          peers: 'oops',
+        }),
       );
       const state = open().state.read();
       expect(state.nodeId).toBeNull();
-      expect(state.settings).toEqual({ ...SETTINGS, port: DEFAULT_SETTINGS.port, difficulty: DEFAULT_SETTINGS.difficulty });
+      expect(state.settings).toEqual({
+        ...SETTINGS,
+        port: DEFAULT_SETTINGS.port,
+        difficulty: DEFAULT_SETTINGS.difficulty,
+      });
       expect(state.peers).toEqual([]);
       const words = state.notices.map(renderMessage);
       expect(words).toHaveLength(4);
       expect(words.join('\n')).toMatch(/node id in node\.json was not valid/);
-      expect(words.join('\n')).toMatch(/setting “port” in node\.json was not valid and was reset: The port must be a whole number/);
+      expect(words.join('\n')).toMatch(
+        /setting “port” in node\.json was not valid and was reset: The port must be a whole number/,
+      );
       expect(words.join('\n')).toMatch(/setting “difficulty”/);
       expect(words.join('\n')).toMatch(/peer list/);
     });
@@ -126,7 +157,9 @@ export function describeStorageContract(name: string, openStorage: (dir: string)
       expect(state.peers.map((p) => p.address)).toEqual(PEERS.map((p) => p.address));
       expect(state.settings).toBeNull();
       expect(state.notices.map((n) => n.code)).toEqual(['storage-damaged-state']);
-      expect(renderMessage(state.notices[0]!)).toMatch(/node\.json could not be read .* kept as node\.json\.damaged-.*The node id and 2 peers were recovered/);
+      expect(renderMessage(state.notices[0]!)).toMatch(
+        /node\.json could not be read .* kept as node\.json\.damaged-.*The node id and 2 peers were recovered/,
+      );
       const files = await readdir(dir);
       const aside = files.find((f) => f.startsWith('node.json.damaged-'))!;
       expect(await readFile(join(dir, aside), 'utf8')).toBe(good.slice(0, good.length - 20));

@@ -7,7 +7,9 @@ import { dumpsPy } from '../../src-main/chain/json.ts';
 import type { Block, PendingTransaction, Transaction } from '../../src-main/chain/types.ts';
 
 /** A fresh folder under the OS temp dir and a function that removes it. */
-export async function makeTempDir(prefix = 'blockparty-store-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function makeTempDir(
+  prefix = 'blockparty-store-',
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
@@ -19,7 +21,11 @@ export function sampleChain(length: number, txPerBlock = 3): SealedBlock[] {
     const n = chain.length;
     const txs: Transaction[] = [];
     for (let t = 0; t < txPerBlock - 1; t++) {
-      txs.push({ sender: `alice-${n}-${t}`, recipient: `bob-${n}`, amount: t % 2 === 0 ? BigInt(n + t) : n + 0.5 });
+      txs.push({
+        sender: `alice-${n}-${t}`,
+        recipient: `bob-${n}`,
+        amount: t % 2 === 0 ? BigInt(n + t) : n + 0.5,
+      });
     }
     txs.push({ sender: '0', recipient: 'e3b0c44298fc1c149afbf4c8996fb924', amount: 1n });
     chain.push(forgeBlock(chain[chain.length - 1]!, BigInt(35293 + n), txs.map(dumpsPy), 1506057300.5 + n));
@@ -29,7 +35,10 @@ export function sampleChain(length: number, txPerBlock = 3): SealedBlock[] {
 
 /** A pending transaction with an id made from `n`. */
 export function sampleTx(n: number, amount: bigint | number = BigInt(n + 1)): PendingTransaction {
-  return { id: n.toString(16).padStart(32, '0'), text: dumpsPy({ sender: `s${n}`, recipient: `r${n}`, amount }) };
+  return {
+    id: n.toString(16).padStart(32, '0'),
+    text: dumpsPy({ sender: `s${n}`, recipient: `r${n}`, amount }),
+  };
 }
 
 /**
