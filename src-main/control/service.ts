@@ -15,6 +15,7 @@ import type {
   Result,
   TransactionDto,
 } from '../shared/api.ts';
+import { describeValue } from '../shared/address.ts';
 import { CHAIN_PAGE_DEFAULT, CHAIN_PAGE_MAX, SEARCH_MAX } from '../shared/api.ts';
 import { NodeError, isNodeError } from '../shared/errors.ts';
 import { message } from '../shared/messages.ts';
@@ -404,7 +405,8 @@ function parseAmount(value: unknown): PyValue {
     return Number.isInteger(value) ? BigInt(value) : value;
   }
   if (typeof value !== 'string') {
-    throw new NodeError('invalid-transaction', message('tx-amount-text', { got: typeof value }), 'amount');
+    const got = describeValue(value);
+    throw new NodeError('invalid-transaction', message('tx-amount-not-positive', { got }), 'amount');
   }
   const parsed = parseAmountText(value);
   if (!parsed.ok) throw new NodeError('invalid-transaction', parsed.reason, 'amount');

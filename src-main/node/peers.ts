@@ -214,7 +214,7 @@ export class PeerBook {
     if (profile !== null && profile !== ours.profile)
       return message('peer-other-profile', { profile, ours: ours.profile });
     if (difficulty !== null && difficulty !== ours.difficulty) {
-      return message('peer-other-difficulty', { difficulty, ours: ours.difficulty });
+      return message('peer-other-difficulty', { difficulty, ourDifficulty: ours.difficulty });
     }
     if (genesis !== null && genesis !== this.deps.genesisHash()) return message('peer-other-genesis');
     return null;

@@ -98,7 +98,7 @@ export const MESSAGES = {
   'manual-mode': 'This node is in the tutorial’s manual mode: it takes blocks only by /mine and /nodes/resolve.',
   'peer-other-genesis': 'it is on another network: its chain starts from another genesis block',
   'peer-other-profile': 'it follows the {profile} profile, this node the {ours} profile',
-  'peer-other-difficulty': 'its difficulty is {difficulty}, this node’s is {ours}',
+  'peer-other-difficulty': 'its difficulty is {difficulty}, this node’s is {ourDifficulty}',
 
   // ── storage ──
   'storage-full': 'the disk holding {dir} is full: free some space, then try again',

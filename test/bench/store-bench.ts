@@ -1,45 +1,45 @@
 /**
- * How much it costs to persist ONE new block, at 1,000 and at 20,000 blocks: our append-only log
- * against the naive store (the whole chain as one conf value, rewritten by `set` each time).
- * Prints figures; it is not a test.
- * `npm run bench:store -- [--samples 200] [--naive-samples 50] [--dir /some/disk] [--sizes 1000,20000]`
+ * What it costs to make ONE change durable, at 1,000 and at 20,000 blocks: a mined block and a
+ * transaction committed to the chain log (`store/journal.ts` through the node's `Ledger`, each
+ * fdatasync'd before it counts), against the naive store (the whole chain as one conf value,
+ * rewritten by `set` on every change, as an electron-store app would). Prints figures; not a test.
+ * `npm run bench:store -- [--samples 200] [--naive-samples 30] [--dir /some/disk] [--sizes 1000,20000]`
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import Conf from 'conf';
-import { createGenesis, encodeBlock, forgeBlock } from '../../src-main/chain/block.ts';
-import type { Block, Transaction } from '../../src-main/chain/types.ts';
-import { openConfRepository } from '../../src-main/store/conf-store.ts';
+import { createGenesis, forgeBlock, type SealedBlock } from '../../src-main/chain/block.ts';
+import { dumpsPy } from '../../src-main/chain/json.ts';
+import type { PendingTransaction } from '../../src-main/chain/types.ts';
+import { Ledger } from '../../src-main/node/ledger.ts';
+import { storageReason } from '../../src-main/store/errors.ts';
+import { createJournal } from '../../src-main/store/journal.ts';
+import { CHAIN_FILE } from '../../src-main/store/storage.ts';
+import { printFigures, type Figure } from '../../scripts/bench/report.ts';
 
-const { values: args } = parseArgs({
-  options: {
-    samples: { type: 'string', default: '200' },
-    // The naive store takes most of a second per block at 20,000 blocks; fewer samples keep the run short.
-    'naive-samples': { type: 'string', default: '50' },
-    dir: { type: 'string' },
-    sizes: { type: 'string', default: '1000,20000' },
-  },
-});
-const SAMPLES = Number(args.samples);
-const NAIVE_SAMPLES = Number(args['naive-samples']);
-const SIZES = args.sizes.split(',').map(Number);
+/** How to run the store benchmark. */
+export interface StoreBenchOptions {
+  /** Commits timed per size for the chain log. */
+  samples?: number;
+  /** Rewrites timed per size for the naive store (most of a second each at 20,000 blocks). */
+  naiveSamples?: number;
+  /** Chain lengths to measure at; the smallest and the largest are compared. */
+  sizes?: number[];
+  /** Where the files go (the disk matters: fdatasync is most of the cost). */
+  dir?: string;
+}
 
 interface Sample {
   ms: number;
   bytes: number;
 }
-interface Row {
-  approach: 'append log (ours)' | 'naive conf set';
-  length: number;
-  samples: Sample[];
-  fileBytes: number;
-}
 
-// Bytes this process handed to write(2): what the approach really writes, temp files included.
+// Bytes this process handed to write(2): what an approach really writes, temp files included.
 const PROC_IO = '/proc/self/io';
 const canCountWrites = existsSync(PROC_IO);
 function bytesWrittenSoFar(): number {
@@ -51,26 +51,37 @@ const hexId = (): string => randomBytes(16).toString('hex');
 const USERS = Array.from({ length: 50 }, hexId);
 const pick = (): string => USERS[Math.floor(Math.random() * USERS.length)]!;
 
-/** A block like a busy demo makes: a few transfers, int and float amounts, and the mining reward. */
-function nextBlock(chain: readonly Block[], miner: string): Block {
-  const txs: Transaction[] = [
-    { sender: pick(), recipient: pick(), amount: BigInt(1 + Math.floor(Math.random() * 100)) },
-    { sender: pick(), recipient: pick(), amount: Math.round(Math.random() * 10_000) / 100 + 0.5 },
-    { sender: pick(), recipient: pick(), amount: 5n },
-    { sender: '0', recipient: miner, amount: 1n },
-  ];
-  const last = chain.at(-1)!;
-  const timestamp = (typeof last.timestamp === 'number' ? last.timestamp : Number(last.timestamp)) + 9.87654;
-  return forgeBlock(chain, BigInt(Math.floor(Math.random() * 200_000)), txs, timestamp);
+/** A transaction like a busy demo makes: int and float amounts between a few dozen people. */
+function transaction(): PendingTransaction {
+  const amount =
+    Math.random() < 0.5
+      ? BigInt(1 + Math.floor(Math.random() * 100))
+      : Math.round(Math.random() * 1e4) / 100 + 0.5;
+  return { id: hexId(), text: dumpsPy({ amount, recipient: pick(), sender: pick() }) };
 }
 
-function buildChain(length: number, miner: string): Block[] {
+/** The block that follows `tip`: a few transfers and the mining reward. */
+function nextBlock(tip: SealedBlock, miner: string, pending: readonly string[] = []): SealedBlock {
+  const texts = [transaction().text, transaction().text, ...pending];
+  texts.push(dumpsPy({ amount: 1n, recipient: miner, sender: '0' }));
+  return forgeBlock(
+    tip,
+    BigInt(Math.floor(Math.random() * 200_000)),
+    texts,
+    1_700_000_000.123456 + tip.index * 9.87654,
+  );
+}
+
+function buildChain(length: number, miner: string): SealedBlock[] {
   const chain = [createGenesis('article', 1_700_000_000.123456)];
-  while (chain.length < length) chain.push(nextBlock(chain, miner));
+  while (chain.length < length) chain.push(nextBlock(chain[chain.length - 1]!, miner));
   return chain;
 }
 
-async function measure(run: () => unknown, fallbackBytes: () => number | Promise<number>): Promise<Sample> {
+async function measure(
+  run: () => Promise<unknown>,
+  fallbackBytes: () => number | Promise<number>,
+): Promise<Sample> {
   const w0 = canCountWrites ? bytesWrittenSoFar() : 0;
   const t0 = process.hrtime.bigint();
   await run();
@@ -79,108 +90,166 @@ async function measure(run: () => unknown, fallbackBytes: () => number | Promise
   return { ms: Number(t1 - t0) / 1e6, bytes };
 }
 
-async function benchOurs(dir: string, start: Block[], miner: string): Promise<Row> {
-  const repo = openConfRepository(dir);
-  await repo.load();
-  await repo.replaceChain(start);
-  const chain = [...start];
-  const samples: Sample[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    const block = nextBlock(chain, miner);
-    chain.push(block);
-    samples.push(
+/** The chain log over a chain of `start` blocks: commits of one block, then of one transaction. */
+async function benchLog(
+  dir: string,
+  start: readonly SealedBlock[],
+  miner: string,
+  samples: number,
+): Promise<{ block: Sample[]; tx: Sample[]; fileBytes: number }> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, CHAIN_FILE);
+  // A saved chain, as the node finds it at start: one block per line.
+  await writeFile(path, start.map((b) => b.text + '\n').join(''));
+  const log = createJournal(path);
+  const { ledger } = await Ledger.open(
+    log,
+    () => start[0]!,
+    (error) => storageReason(error, dir),
+  );
+  if (ledger.chain.length !== start.length) throw new Error(`the log replayed ${ledger.chain.length} blocks`);
+  const block: Sample[] = [];
+  for (let i = 0; i < samples; i++) {
+    let appended: SealedBlock | null = null;
+    block.push(
       await measure(
-        () => repo.appendBlocks([block]),
-        () => Buffer.byteLength(encodeBlock(block)) + 1,
+        async () => {
+          appended = await ledger.appendBlock((tip, pending) =>
+            nextBlock(
+              tip,
+              miner,
+              pending.map((tx) => tx.text),
+            ),
+          );
+        },
+        () => (appended === null ? 0 : appended.text.length + 1),
       ),
     );
   }
-  await repo.close();
-  return {
-    approach: 'append log (ours)',
-    length: start.length,
-    samples,
-    fileBytes: (await stat(join(dir, 'chain.log'))).size,
-  };
+  const tx: Sample[] = [];
+  for (let i = 0; i < samples; i++) {
+    const pending = transaction();
+    tx.push(
+      await measure(
+        () => ledger.addTransaction(pending),
+        () => pending.text.length + 38,
+      ),
+    );
+  }
+  await ledger.settle();
+  await log.close();
+  return { block, tx, fileBytes: (await stat(path)).size };
 }
 
-async function benchNaive(dir: string, start: Block[], miner: string): Promise<Row> {
+/** The naive store: the whole chain as one conf value, set again for every change. */
+async function benchNaive(
+  dir: string,
+  start: readonly SealedBlock[],
+  miner: string,
+  samples: number,
+): Promise<{ block: Sample[]; fileBytes: number }> {
   const conf = new Conf<Record<string, unknown>>({ cwd: dir, configName: 'naive' });
-  // Charitable to the naive store: blocks are encoded once (kinds kept), only the rewrite is timed.
-  const chain = [...start];
-  const lines = start.map(encodeBlock);
+  // Charitable to the naive store: blocks keep their canonical text (no re-serializing), only the
+  // rewrite is timed, and conf does not fdatasync.
+  const lines = start.map((b) => b.text);
   conf.set('chain', lines);
-  const samples: Sample[] = [];
-  for (let i = 0; i < NAIVE_SAMPLES; i++) {
-    const block = nextBlock(chain, miner);
-    chain.push(block);
-    lines.push(encodeBlock(block));
-    samples.push(
+  let tip = start[start.length - 1]!;
+  const block: Sample[] = [];
+  for (let i = 0; i < samples; i++) {
+    tip = nextBlock(tip, miner);
+    lines.push(tip.text);
+    block.push(
       await measure(
-        () => conf.set('chain', lines),
+        async () => conf.set('chain', lines),
         async () => (await stat(conf.path)).size,
       ),
     );
   }
-  return {
-    approach: 'naive conf set',
-    length: start.length,
-    samples,
-    fileBytes: (await stat(conf.path)).size,
-  };
+  return { block, fileBytes: (await stat(conf.path)).size };
 }
 
-const quantile = (xs: number[], q: number): number => {
+const quantile = (xs: readonly number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
-const median = (xs: number[]): number => quantile(xs, 0.5);
-const fmtBytes = (n: number): string =>
-  n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
+const median = (xs: readonly number[]): number => quantile(xs, 0.5);
+const msOf = (samples: readonly Sample[]): number[] => samples.map((s) => s.ms);
+const bytesOf = (samples: readonly Sample[]): number => median(samples.map((s) => s.bytes));
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+const n = (value: number): string => value.toLocaleString('en-US');
 
-async function main(): Promise<void> {
-  const root = await mkdtemp(join(args.dir ?? tmpdir(), 'blockparty-bench-'));
+/** Measures the chain log against the naive store and returns the figures (also for `npm run bench`). */
+export async function storeFigures(options: StoreBenchOptions = {}): Promise<Figure[]> {
+  const samples = options.samples ?? 200;
+  const naiveSamples = options.naiveSamples ?? 30;
+  const sizes = [...(options.sizes ?? [1000, 20_000])].sort((a, b) => a - b);
+  const root = await mkdtemp(join(options.dir ?? tmpdir(), 'blockparty-bench-'));
   const miner = hexId();
-  const rows: Row[] = [];
+  const figures: Figure[] = [];
+  const blockMedians = new Map<number, number>();
+  const written = canCountWrites ? 'bytes counted by the kernel' : 'bytes computed';
   try {
-    for (const size of SIZES) {
+    for (const size of sizes) {
       const chain = buildChain(size, miner);
-      rows.push(await benchOurs(join(root, `ours-${size}`), chain, miner));
-      rows.push(await benchNaive(join(root, `naive-${size}`), chain, miner));
+      const ours = await benchLog(join(root, `log-${size}`), chain, miner, samples);
+      const naive = await benchNaive(join(root, `naive-${size}`), chain, miner, naiveSamples);
+      const naiveMs = median(msOf(naive.block));
+      const blockMs = median(msOf(ours.block));
+      const txMs = median(msOf(ours.tx));
+      blockMedians.set(size, blockMs);
+      figures.push({
+        name: `commit one mined block at ${n(size)} blocks (chain log, fdatasync)`,
+        value: blockMs,
+        unit: 'ms',
+        baseline: { name: 'rewrite the whole chain (conf set)', value: naiveMs },
+        target: { text: '≤ 1/10 of the rewrite', met: blockMs * 10 <= naiveMs },
+        note: `median of ${samples}, p90 ${quantile(msOf(ours.block), 0.9).toFixed(2)} ms; writes ${kib(bytesOf(ours.block))} against ${kib(bytesOf(naive.block))}, ${written}; log ${kib(ours.fileBytes)}`,
+      });
+      figures.push({
+        name: `commit one transaction at ${n(size)} blocks (chain log, fdatasync)`,
+        value: txMs,
+        unit: 'ms',
+        baseline: { name: 'rewrite the whole chain (conf set)', value: naiveMs },
+        target: { text: '≤ 1/10 of the rewrite', met: txMs * 10 <= naiveMs },
+        note: `median of ${samples}, p90 ${quantile(msOf(ours.tx), 0.9).toFixed(2)} ms; writes ${bytesOf(ours.tx)} B`,
+      });
+    }
+    if (sizes.length > 1) {
+      const small = sizes[0]!;
+      const large = sizes[sizes.length - 1]!;
+      const ratio = blockMedians.get(large)! / blockMedians.get(small)!;
+      figures.push({
+        name: `cost of a block commit at ${n(large)} against ${n(small)} blocks`,
+        value: ratio,
+        unit: '×',
+        baseline: { name: `the same log at ${n(small)} blocks`, value: 1 },
+        target: { text: '≤ 2× (flat: it does not grow with the chain)', met: ratio <= 2 },
+      });
     }
   } finally {
     await rm(root, { recursive: true, force: true });
   }
-
-  console.log(
-    `Persisting one new block: median and p90 over ${SAMPLES} appends (naive: ${NAIVE_SAMPLES}), files in ${args.dir ?? tmpdir()}`,
-  );
-  console.log(
-    `bytes written: ${canCountWrites ? 'counted by the kernel (/proc/self/io wchar)' : 'computed'}\n`,
-  );
-  console.table(
-    rows.map((r) => ({
-      approach: r.approach,
-      'chain length': r.length,
-      'ms / block (median)': median(r.samples.map((s) => s.ms)).toFixed(3),
-      'ms p90': quantile(
-        r.samples.map((s) => s.ms),
-        0.9,
-      ).toFixed(3),
-      'bytes written / block': fmtBytes(median(r.samples.map((s) => s.bytes))),
-      'file size after': fmtBytes(r.fileBytes),
-    })),
-  );
-
-  const [small, large] = [Math.min(...SIZES), Math.max(...SIZES)];
-  console.log(`\nratio ${large} / ${small} blocks (1.0 = flat):`);
-  for (const approach of ['append log (ours)', 'naive conf set'] as const) {
-    const at = (n: number): Row => rows.find((r) => r.approach === approach && r.length === n)!;
-    const ms = median(at(large).samples.map((s) => s.ms)) / median(at(small).samples.map((s) => s.ms));
-    const bytes =
-      median(at(large).samples.map((s) => s.bytes)) / median(at(small).samples.map((s) => s.bytes));
-    console.log(`  ${approach.padEnd(18)}  time x${ms.toFixed(2)}   bytes written x${bytes.toFixed(2)}`);
-  }
+  return figures;
 }
 
-await main();
+/** `npm run bench:store`: measures and prints the figures. */
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      samples: { type: 'string', default: '200' },
+      'naive-samples': { type: 'string', default: '30' },
+      dir: { type: 'string' },
+      sizes: { type: 'string', default: '1000,20000' },
+    },
+  });
+  const figures = await storeFigures({
+    samples: Number(values.samples),
+    naiveSamples: Number(values['naive-samples']),
+    sizes: values.sizes.split(',').map(Number),
+    dir: values.dir,
+  });
+  printFigures(`Saving changes (files in ${values.dir ?? tmpdir()})`, figures);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

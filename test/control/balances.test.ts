@@ -7,6 +7,7 @@ function block(index: number, transactions: PyValue[]): Block {
 }
 
 describe('balance ledger', () => {
+  // The ledger knows no names: the service adds them (see service.test.ts).
   it('sums ints exactly, turns a row to floats once a float reaches it, and keeps the mint out', () => {
     const ledger = createBalanceLedger();
     ledger.addBlock(block(1, []));
@@ -29,11 +30,17 @@ describe('balance ledger', () => {
     expect(ledger.blocks).toBe(3);
     expect(ledger.snapshot()).toEqual({
       rows: [
-        { address: 'whale', received: '9007199254740993', sent: '0', balance: '9007199254740993' },
-        { address: 'miner', received: '2', sent: '0', balance: '2' },
-        { address: 'carol', received: '2.5', sent: '1.0', balance: '1.5' },
-        { address: 'bob', received: '3.0', sent: '2.5', balance: '0.5' },
-        { address: 'alice', received: '0', sent: '3', balance: '-3' },
+        {
+          address: 'whale',
+          name: null,
+          received: '9007199254740993',
+          sent: '0',
+          balance: '9007199254740993',
+        },
+        { address: 'miner', name: null, received: '2', sent: '0', balance: '2' },
+        { address: 'carol', name: null, received: '2.5', sent: '1.0', balance: '1.5' },
+        { address: 'bob', name: null, received: '3.0', sent: '2.5', balance: '0.5' },
+        { address: 'alice', name: null, received: '0', sent: '3', balance: '-3' },
       ],
       skipped: 0,
     });
@@ -58,8 +65,8 @@ describe('balance ledger', () => {
     ledger.addBlock({ ...block(3, []), transactions: 'junk' as unknown as PyValue[] });
     expect(ledger.snapshot()).toEqual({
       rows: [
-        { address: 'b', received: '2', sent: '0', balance: '2' },
-        { address: 'a', received: '0', sent: '2', balance: '-2' },
+        { address: 'b', name: null, received: '2', sent: '0', balance: '2' },
+        { address: 'a', name: null, received: '0', sent: '2', balance: '-2' },
       ],
       skipped: 8,
     });

@@ -56,7 +56,12 @@ export function peerRecord(address: string, patch: Partial<PeerInfo> = {}): Peer
 export function createFakeNode(height = 3): FakeNode {
   const blocks: SealedBlock[] = [createGenesis('article', 1506057125.900785)];
   const addBlock = (texts: string[]): SealedBlock => {
-    const block = forgeBlock(blocks[blocks.length - 1]!, 35293n + BigInt(blocks.length), texts, 1506057300.5 + blocks.length);
+    const block = forgeBlock(
+      blocks[blocks.length - 1]!,
+      35293n + BigInt(blocks.length),
+      texts,
+      1506057300.5 + blocks.length,
+    );
     blocks.push(block);
     return block;
   };
@@ -92,7 +97,15 @@ export function createFakeNode(height = 3): FakeNode {
       portAsked: null,
       addresses: [...fake.addresses],
       dataDir: '/tmp/fake',
-      mining: { active: false, auto: false, targetIndex: null, progress: null, hashRate: 0, blocksPerMinute: 0, workers: 1 },
+      mining: {
+        active: false,
+        auto: false,
+        targetIndex: null,
+        progress: null,
+        hashRate: 0,
+        blocksPerMinute: 0,
+        workers: 1,
+      },
       storageNotices: [],
     }),
     chain: () => blocks,
@@ -101,11 +114,19 @@ export function createFakeNode(height = 3): FakeNode {
     async submitTransaction(body) {
       const tx = body as Record<string, PyValue>;
       if (typeof tx['sender'] !== 'string' || tx['sender'] === '') {
-        throw new NodeError('invalid-transaction', message('tx-field-missing', { field: 'sender' }), 'sender');
+        throw new NodeError(
+          'invalid-transaction',
+          message('tx-field-missing', { field: 'sender' }),
+          'sender',
+        );
       }
       const amount = tx['amount'];
       if (!((typeof amount === 'bigint' && amount > 0n) || (typeof amount === 'number' && amount > 0))) {
-        throw new NodeError('invalid-transaction', message('tx-amount-not-positive', { got: String(amount) }), 'amount');
+        throw new NodeError(
+          'invalid-transaction',
+          message('tx-amount-not-positive', { got: String(amount) }),
+          'amount',
+        );
       }
       const transaction = {
         id: String(nextId++).padStart(32, '0'),
@@ -131,7 +152,11 @@ export function createFakeNode(height = 3): FakeNode {
     registerPeers(addresses) {
       const list = (addresses as string[]).filter((a) => /^[\w.-]+:\d+$/.test(a));
       if (list.length === 0) {
-        throw new NodeError('invalid-address', message('register-none-valid', { input: String(addresses), reason: message('address-form') }), 'nodes');
+        throw new NodeError(
+          'invalid-address',
+          message('register-none-valid', { input: String(addresses), reason: message('address-form') }),
+          'nodes',
+        );
       }
       const known = list.filter((a) => peers.has(a));
       const added = list.filter((a) => !peers.has(a));
@@ -142,7 +167,8 @@ export function createFakeNode(height = 3): FakeNode {
       return { peers: [...peers.keys()], added, known, rejected };
     },
     removePeer(address) {
-      if (!peers.delete(address)) throw new NodeError('not-found', message('not-found-peer', { address }), 'address');
+      if (!peers.delete(address))
+        throw new NodeError('not-found', message('not-found-peer', { address }), 'address');
     },
     refreshPeers: async (only) => {
       fake.refreshed.push(only ? [...only] : null);

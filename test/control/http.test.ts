@@ -117,7 +117,12 @@ describe('control HTTP API (inject)', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({
       ok: false,
-      error: { code: 'invalid-request', message: expect.any(String), field: 'index' },
+      error: {
+        code: 'invalid-request',
+        message: expect.any(String),
+        detail: { code: 'request-invalid', params: expect.objectContaining({ field: 'index' }) },
+        field: 'index',
+      },
     });
     const missing = await app.inject({
       method: 'POST',
@@ -149,7 +154,15 @@ describe('control HTTP API (inject)', () => {
       ok: true,
       value: {
         height: 3,
-        rows: [{ address: 'e3b0c44298fc1c149afbf4c8996fb924', received: '2', sent: '0', balance: '2' }],
+        rows: [
+          {
+            address: 'e3b0c44298fc1c149afbf4c8996fb924',
+            name: 'Blockparty node',
+            received: '2',
+            sent: '0',
+            balance: '2',
+          },
+        ],
         skipped: 0,
       },
     });

@@ -7,7 +7,7 @@ import {
   invokeMain,
   resetIpcMock,
 } from '../helpers/electron-ipc-mock.ts';
-import { createFakeNode } from './fake-node.ts';
+import { createFakeNode, peerRecord } from './fake-node.ts';
 
 vi.mock('electron', () => import('../helpers/electron-ipc-mock.ts'));
 const { registerIpc } = await import('../../src-main/control/ipc.ts');
@@ -114,7 +114,11 @@ describe('IPC transport', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(await invokeMain(IPC_CHANNELS.refreshPeers, fromWindow)).toEqual({
       ok: false,
-      error: { code: 'internal', message: 'Unexpected error: socket exploded' },
+      error: {
+        code: 'internal',
+        message: 'Unexpected error inside the node: socket exploded',
+        detail: { code: 'internal', params: { error: 'socket exploded' } },
+      },
     });
     // The service logged it; IPC only logs what escapes the service.
     expect(console.error).toHaveBeenCalledWith(
@@ -125,16 +129,17 @@ describe('IPC transport', () => {
 
   it('pushes events to our window only while it is open, and disposes cleanly', async () => {
     const { node, contents, dispose, closeWindow } = setup();
-    node.emit('pending-changed', { count: 4 });
-    node.emit('chain-changed', { height: 4, reason: 'mined' });
-    expect(contents.send).toHaveBeenCalledWith(IPC_EVENT_CHANNELS.pending, { count: 4 });
-    expect(contents.send).toHaveBeenCalledWith(IPC_EVENT_CHANNELS.chain, { height: 4, reason: 'mined' });
+    const peers = [peerRecord('10.0.0.2:5000')];
+    node.emit('peers-changed', peers);
+    node.emit('chain-changed', { height: 4, reason: 'received' });
+    expect(contents.send).toHaveBeenCalledWith(IPC_EVENT_CHANNELS.peers, peers);
+    expect(contents.send).toHaveBeenCalledWith(IPC_EVENT_CHANNELS.chain, { height: 4, reason: 'received' });
     contents.send.mockClear();
     contents.destroyed = true;
-    node.emit('pending-changed', { count: 5 });
+    node.emit('peers-changed', peers);
     expect(contents.send).not.toHaveBeenCalled();
     closeWindow();
-    node.emit('pending-changed', { count: 6 });
+    node.emit('peers-changed', peers);
     dispose();
     expect(handledChannels()).toEqual([]);
   });

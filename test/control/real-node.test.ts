@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { startDashboard } from '../../src-main/control/headless-dashboard.ts';
-import type { RunningNode } from '../../src-main/node/runtime.ts';
-import type { BalancesDto, BlockDetail, ChainPage, Result, StatusDto } from '../../src-main/shared/api.ts';
+import type { RunningNode } from '../../src-main/runtime/start-node.ts';
+import type { BalancesDto, BlockDetail, ChainPage, Result, NodeStatus } from '../../src-main/shared/api.ts';
 import { CONTROL_EVENTS_PATH } from '../../src-main/shared/api.ts';
+import { message, renderMessage } from '../../src-main/shared/messages.ts';
 import { startTestNode, tempDir } from '../helpers/node-fixture.ts';
 
 // The headless node's dashboard over a real node: real files, real miner, real sockets.
@@ -63,8 +64,17 @@ describe('control API over a real node', () => {
         difficulty: 2,
         tutorialCompatible: false,
         port: running.port(),
+        portAsked: null,
+        // Loopback only (bindAll off): no address another laptop could use.
+        addresses: [],
+        storageNotices: [],
+        mining: { active: false, auto: false, hashRate: 0, blocksPerMinute: 0 },
       },
     });
+    if (!body.ok) throw new Error(body.error.message);
+    const value = body.value as NodeStatus;
+    expect(value.genesisHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(value.genesisHash).toBe(value.lastHash);
   });
 
   it('queues a transaction, mines it, and shows the block with the text behind its hash', async () => {
@@ -105,7 +115,7 @@ describe('control API over a real node', () => {
   });
 
   it('adds up the balances of the mined chain in main', async () => {
-    const status = await call<StatusDto>('status');
+    const status = await call<NodeStatus>('status');
     if (!status.body.ok) throw new Error(status.body.error.message);
     const { status: code, body } = await call<BalancesDto>('balances');
     expect(code).toBe(200);
@@ -113,9 +123,10 @@ describe('control API over a real node', () => {
     expect(body.value).toMatchObject({ height: 2, skipped: 0 });
     // The node id (reward) and bob tie at 1, so their order depends on the id: compare as a map.
     expect(Object.fromEntries(body.value.rows.map(({ address, ...rest }) => [address, rest]))).toEqual({
-      [status.body.value.nodeId]: { received: '1', sent: '0', balance: '1' },
-      bob: { received: '1.0', sent: '0.0', balance: '1.0' },
-      alice: { received: '0.0', sent: '1.0', balance: '-1.0' },
+      // The reward's recipient is this node: the row carries its name.
+      [status.body.value.nodeId]: { name: 'Control test', received: '1', sent: '0', balance: '1' },
+      bob: { name: null, received: '1.0', sent: '0.0', balance: '1.0' },
+      alice: { name: null, received: '0.0', sent: '1.0', balance: '-1.0' },
     });
     expect(body.value.rows.at(-1)!.address).toBe('alice');
   });
@@ -124,10 +135,31 @@ describe('control API over a real node', () => {
     const peer = await call('addPeers', { addresses: ['not an address'] });
     expect(peer.status).toBe(400);
     expect(peer.body).toMatchObject({ ok: false, error: { code: 'invalid-address' } });
+    // Every error carries the message the dashboard words in the viewer's language, and its English.
     const settings = await call('updateSettings', { port: -1 });
     expect(settings.status).toBe(400);
-    expect(settings.body).toMatchObject({ ok: false, error: { code: 'invalid-settings', field: 'port' } });
+    expect(settings.body).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid-settings',
+        field: 'port',
+        message: renderMessage(message('settings-port')),
+        detail: { code: 'settings-port', params: {} },
+      },
+    });
     const tx = await call('submitTransaction', { sender: 'a', recipient: 'b', amount: '-3' });
-    expect(tx.body).toMatchObject({ ok: false, error: { code: 'invalid-transaction', field: 'amount' } });
+    expect(tx.body).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid-transaction',
+        field: 'amount',
+        detail: { code: 'tx-amount-not-positive', params: { got: '-3' } },
+      },
+    });
+    const hex = await call('submitTransaction', { sender: 'a', recipient: 'b', amount: '0x10' });
+    expect(hex.body).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-transaction', field: 'amount', detail: { code: 'tx-amount-text' } },
+    });
   });
 });

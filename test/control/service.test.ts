@@ -1,22 +1,33 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Transaction } from '../../src-main/chain/types.ts';
-import type { ActivityEntry } from '../../src-main/node/types.ts';
+import { forgeBlock, type SealedBlock } from '../../src-main/chain/block.ts';
+import { dumpsPy } from '../../src-main/chain/json.ts';
+import type { PyValue } from '../../src-main/chain/types.ts';
+import type { ActivityEntry, MiningState } from '../../src-main/node/types.ts';
 import { createDashboardService } from '../../src-main/control/service.ts';
-import { createFakeNode, hashBlock } from './fake-node.ts';
+import { message, renderMessage } from '../../src-main/shared/messages.ts';
+import { createFakeNode, peerRecord } from './fake-node.ts';
 import type { FakeNode } from './fake-node.ts';
 
+/** The block that would follow `prev`, holding these transactions. */
+function blockAfter(prev: SealedBlock, transactions: PyValue[]): SealedBlock {
+  return forgeBlock(prev, 1n, transactions.map(dumpsPy), 1506057400.5);
+}
+
 /** Appends a block the way a mined block arrives: one more block, then the event. */
-function mineBlock(node: FakeNode, transactions: Transaction[]): void {
-  const prev = node.blocks[node.blocks.length - 1]!;
-  node.blocks.push({
-    index: prev.index + 1n,
-    previous_hash: hashBlock(prev),
-    proof: 1n,
-    timestamp: 1506057400.5,
-    transactions,
-  });
+function mineBlock(node: FakeNode, transactions: PyValue[]): void {
+  node.blocks.push(blockAfter(node.blocks[node.blocks.length - 1]!, transactions));
   node.emit('chain-changed', { height: node.blocks.length, reason: 'mined' });
 }
+
+const MINING: MiningState = {
+  active: true,
+  auto: true,
+  targetIndex: 2,
+  progress: null,
+  hashRate: 1_200_000,
+  blocksPerMinute: 3,
+  workers: 1,
+};
 
 describe('dashboard service', () => {
   it('pages the chain oldest first and newest first', async () => {
@@ -42,7 +53,7 @@ describe('dashboard service', () => {
     const page = await service.chainPage();
     expect(page.ok && page.value.blocks[0]).toEqual({
       index: 1,
-      hash: hashBlock(node.blocks[0]!),
+      hash: node.blocks[0]!.hash,
       previousHash: '1',
       proof: '100',
       timestamp: 1506057125.900785,
@@ -56,10 +67,13 @@ describe('dashboard service', () => {
     const service = createDashboardService(node);
     const result = await service.block({ index: 2 });
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.value.hash).toBe(hashBlock(node.blocks[1]!));
+    expect(result.value.hash).toBe(node.blocks[1]!.hash);
+    expect(result.value.json).toBe(node.blocks[1]!.text);
     expect(result.value.json.startsWith('{"index": 2, "previous_hash": "')).toBe(true);
     expect(result.value.transactions).toEqual([
       {
+        // Inside a block a transaction has no pending-pool id.
+        id: null,
         sender: '0',
         recipient: 'e3b0c44298fc1c149afbf4c8996fb924',
         amount: '1',
@@ -71,7 +85,15 @@ describe('dashboard service', () => {
 
   it('answers not-found and invalid-request as values', async () => {
     const service = createDashboardService(createFakeNode(2));
-    expect(await service.block({ index: 3 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await service.block({ index: 3 })).toEqual({
+      ok: false,
+      error: {
+        code: 'not-found',
+        field: 'index',
+        message: 'There is no block 3: the chain has 2 blocks.',
+        detail: { code: 'not-found-block', params: { index: 3, height: 2 } },
+      },
+    });
     expect(await service.block({ index: 0 })).toMatchObject({
       ok: false,
       error: { code: 'invalid-request', field: 'index' },
@@ -86,7 +108,7 @@ describe('dashboard service', () => {
     });
     expect(await service.updateSettings({ colour: 'red' } as never)).toMatchObject({
       ok: false,
-      error: { code: 'invalid-request', field: 'colour' },
+      error: { code: 'invalid-settings', field: 'colour', detail: { code: 'settings-unknown' } },
     });
   });
 
@@ -95,7 +117,7 @@ describe('dashboard service', () => {
     const service = createDashboardService(node);
     const byIndex = await service.search({ text: ' 3 ' });
     expect(byIndex.ok && byIndex.value[0]?.index).toBe(3);
-    const hash = hashBlock(node.blocks[4]!);
+    const hash = node.blocks[4]!.hash;
     const byHash = await service.search({ text: hash.slice(0, 10).toUpperCase() });
     expect(byHash.ok && byHash.value.map((b) => b.index)).toEqual([5]);
     expect(await service.search({ text: 'zz' })).toEqual({ ok: true, value: [] });
@@ -111,39 +133,76 @@ describe('dashboard service', () => {
     const asInt = await service.submitTransaction({ sender: 'a', recipient: 'b', amount: '1' });
     const asFloat = await service.submitTransaction({ sender: 'a', recipient: 'b', amount: '1.0' });
     const fromNumber = await service.submitTransaction({ sender: 'a', recipient: 'b', amount: 2.5 });
+    const fromIntNumber = await service.submitTransaction({ sender: 'a', recipient: 'b', amount: 7 });
     expect(asInt.ok && asInt.value).toEqual({
       index: 2,
-      transaction: expect.objectContaining({
+      transaction: {
+        id: node.pending()[0]!.id,
+        sender: 'a',
+        recipient: 'b',
         amount: '1',
+        reward: false,
         json: '{"amount": 1, "recipient": "b", "sender": "a"}',
-      }),
+      },
     });
     expect(asFloat.ok && asFloat.value.transaction.amount).toBe('1.0');
     expect(fromNumber.ok && fromNumber.value.transaction.amount).toBe('2.5');
-    expect(node.pending()).toEqual([
-      { sender: 'a', recipient: 'b', amount: 1n },
-      { sender: 'a', recipient: 'b', amount: 1.0 },
-      { sender: 'a', recipient: 'b', amount: 2.5 },
+    expect(fromIntNumber.ok && fromIntNumber.value.transaction.amount).toBe('7');
+    expect(node.pending().map((tx) => tx.text)).toEqual([
+      '{"amount": 1, "recipient": "b", "sender": "a"}',
+      '{"amount": 1.0, "recipient": "b", "sender": "a"}',
+      '{"amount": 2.5, "recipient": "b", "sender": "a"}',
+      '{"amount": 7, "recipient": "b", "sender": "a"}',
     ]);
+    // Each pending transaction has its own id, as the dashboard keys its rows by it.
+    expect(new Set(node.pending().map((tx) => tx.id)).size).toBe(4);
   });
 
   it('passes node errors through with their field', async () => {
     const service = createDashboardService(createFakeNode(1));
     expect(await service.submitTransaction({ sender: '', recipient: 'b', amount: '1' })).toEqual({
       ok: false,
-      error: { code: 'invalid-transaction', message: 'sender must be a non-empty string', field: 'sender' },
+      error: {
+        code: 'invalid-transaction',
+        message: 'sender is missing: give it as a non-empty string',
+        detail: { code: 'tx-field-missing', params: { field: 'sender' } },
+        field: 'sender',
+      },
     });
-    expect(await service.submitTransaction({ sender: 'a', recipient: 'b', amount: 'lots' })).toMatchObject({
+    // The amount's text is read with the shared rules, each refusal with its own reason.
+    for (const [amount, code] of [
+      ['lots', 'tx-amount-text'],
+      ['0x10', 'tx-amount-text'],
+      ['１０', 'tx-amount-wide-digits'],
+      ['-3', 'tx-amount-not-positive'],
+      ['0', 'tx-amount-not-positive'],
+    ] as const) {
+      expect(await service.submitTransaction({ sender: 'a', recipient: 'b', amount })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-transaction', field: 'amount', detail: { code, params: { got: amount } } },
+      });
+    }
+    expect(
+      await service.submitTransaction({ sender: 'a', recipient: 'b', amount: true } as never),
+    ).toMatchObject({
       ok: false,
-      error: { code: 'invalid-transaction', field: 'amount' },
+      error: {
+        code: 'invalid-transaction',
+        field: 'amount',
+        detail: { code: 'tx-amount-not-positive', params: { got: 'a boolean' } },
+      },
+    });
+    expect(await service.submitTransaction({ sender: 'a', recipient: 'b', amount: Infinity })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-transaction', field: 'amount', detail: { code: 'tx-amount-not-positive' } },
     });
     expect(await service.addPeers({ addresses: ['nope'] })).toMatchObject({
       ok: false,
-      error: { code: 'invalid-address' },
+      error: { code: 'invalid-address', detail: { code: 'register-none-valid' } },
     });
     expect(await service.updateSettings({ port: 70000 })).toMatchObject({
       ok: false,
-      error: { code: 'invalid-settings', field: 'port' },
+      error: { code: 'invalid-settings', field: 'port', detail: { code: 'settings-port' } },
     });
   });
 
@@ -154,7 +213,11 @@ describe('dashboard service', () => {
     const service = createDashboardService(node, { logError });
     expect(await service.resolve()).toEqual({
       ok: false,
-      error: { code: 'internal', message: 'Unexpected error: boom' },
+      error: {
+        code: 'internal',
+        message: renderMessage(message('internal', { error: 'boom' })),
+        detail: { code: 'internal', params: { error: 'boom' } },
+      },
     });
     expect(logError).toHaveBeenCalledOnce();
   });
@@ -175,9 +238,13 @@ describe('dashboard service', () => {
     const added = await service.addPeers({ addresses: ['10.0.0.2:5000', 'bad address'] });
     expect(added.ok && added.value).toMatchObject({
       added: ['10.0.0.2:5000'],
-      rejected: [{ input: 'bad address' }],
+      known: [],
+      rejected: [{ input: 'bad address', reason: { code: 'address-form', params: {} } }],
       peers: [{ address: '10.0.0.2:5000' }],
     });
+    // Adding it again says it is known, not added.
+    const again = await service.addPeers({ addresses: ['10.0.0.2:5000'] });
+    expect(again.ok && again.value).toMatchObject({ added: [], known: ['10.0.0.2:5000'], reachable: {} });
     expect(await service.removePeer({ address: '10.0.0.9:5000' })).toMatchObject({
       ok: false,
       error: { code: 'not-found' },
@@ -193,13 +260,13 @@ describe('dashboard service', () => {
       const seen: string[] = [];
       service.on('chain', (p) => seen.push(`chain ${p.height} ${p.reason}`));
       service.on('status', (p) => seen.push(`status ${p.height}`));
-      service.on('mining', (p) => seen.push(`mining ${p.active}`));
+      service.on('mining', (p) =>
+        seen.push(`mining ${p.active} ${p.auto} ${p.hashRate} ${p.blocksPerMinute}`),
+      );
       node.emit('chain-changed', { height: 1, reason: 'reset' });
-      for (let i = 0; i < 5; i++) {
-        node.emit('mining-changed', { active: true, targetIndex: 2, progress: null, workers: 1 });
-      }
+      for (let i = 0; i < 5; i++) node.emit('mining-changed', MINING);
       await vi.advanceTimersByTimeAsync(150);
-      expect(seen).toEqual(['chain 1 reset', ...Array(5).fill('mining true'), 'status 1']);
+      expect(seen).toEqual(['chain 1 reset', ...Array(5).fill('mining true true 1200000 3'), 'status 1']);
       service.close();
       expect(node.listenerCount()).toBe(0);
     } finally {
@@ -207,7 +274,7 @@ describe('dashboard service', () => {
     }
   });
 
-  it('carries the code and params of activity lines, in the snapshot and the events', async () => {
+  it('carries the code and params of activity lines, nested messages included', async () => {
     const node = createFakeNode(1);
     const mined: ActivityEntry = {
       id: 1,
@@ -217,26 +284,31 @@ describe('dashboard service', () => {
       code: 'mined',
       params: { index: 2, proof: '35293', seconds: '0.4' },
     };
+    const failed: ActivityEntry = {
+      id: 2,
+      time: 1001,
+      kind: 'peer-failed',
+      message: 'Peer 10.0.0.2:5000: its chain is invalid: block 3: proof 7 is not valid after proof 5',
+      code: 'peer-failed',
+      params: {
+        peer: '10.0.0.2:5000',
+        reason: message('peer-invalid', {
+          reason: message('block-proof', {
+            block: 3,
+            proof: '7',
+            lastProof: '5',
+            profile: 'article',
+            difficulty: 4,
+          }),
+        }),
+      },
+    };
     // The fake node hands out its own array: lines pushed there are its log.
-    node.activity().push(mined, { id: 2, time: 1001, kind: 'node', message: 'from an older node' });
+    node.activity().push(mined, failed);
     const service = createDashboardService(node);
     const snapshot = await service.activity();
-    expect(snapshot).toEqual({
-      ok: true,
-      value: [
-        {
-          id: 1,
-          time: 1000,
-          kind: 'mined',
-          message: 'Mined block 2 with proof 35293 in 0.4 s',
-          code: 'mined',
-          params: { index: 2, proof: '35293', seconds: '0.4' },
-        },
-        { id: 2, time: 1001, kind: 'node', message: 'from an older node' },
-      ],
-    });
-    if (!snapshot.ok) throw new Error('no snapshot');
-    expect(snapshot.value[0]!.params).not.toBe(mined.params);
+    expect(snapshot).toEqual({ ok: true, value: [mined, failed] });
+    // Both transports serialize: the nested message survives JSON as it is.
     expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
 
     const heard = vi.fn();
@@ -245,13 +317,13 @@ describe('dashboard service', () => {
       id: 3,
       time: 1002,
       kind: 'chain-replaced',
-      message: "Chain replaced by 10.0.0.2:5000's: 4 blocks beat our 2",
+      message: 'Chain replaced by 10.0.0.2:5000’s: 4 blocks beat our 2 blocks',
       code: 'chain-replaced',
       params: { peer: '10.0.0.2:5000', blocks: 4, ours: 2 },
     };
     node.emit('activity', replaced);
-    expect(heard).toHaveBeenCalledWith({ ...replaced, params: { ...replaced.params } });
-    expect((heard.mock.calls[0]![0] as ActivityEntry).params).not.toBe(replaced.params);
+    expect(heard).toHaveBeenCalledWith(replaced);
+    expect(replaced.message).toBe(renderMessage(message('chain-replaced', replaced.params)));
   });
 
   it('keeps serving other listeners when one throws', () => {
@@ -259,13 +331,31 @@ describe('dashboard service', () => {
     const logError = vi.fn();
     const service = createDashboardService(node, { logError });
     const good = vi.fn();
-    service.on('pending', () => {
+    service.on('peers', () => {
       throw new Error('broken window');
     });
-    service.on('pending', good);
-    node.emit('pending-changed', { count: 2 });
-    expect(good).toHaveBeenCalledWith({ count: 2 });
+    service.on('peers', good);
+    const peers = [peerRecord('10.0.0.2:5000', { status: 'online' })];
+    node.emit('peers-changed', peers);
+    expect(good).toHaveBeenCalledWith(peers);
     expect(logError).toHaveBeenCalledOnce();
+  });
+
+  it('coalesces a burst of pending changes into one count, as it is when sent', async () => {
+    vi.useFakeTimers();
+    try {
+      const node = createFakeNode(1);
+      const service = createDashboardService(node, { statusIntervalMs: 50 });
+      const counts: number[] = [];
+      service.on('pending', (p) => counts.push(p.count));
+      for (let i = 0; i < 100; i++) await node.submitTransaction({ sender: 'a', recipient: 'b', amount: 1n });
+      expect(counts).toEqual([]);
+      await vi.advanceTimersByTimeAsync(60);
+      expect(counts).toEqual([100]);
+      service.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('adds up balances in main, as JSON, and caches them until the chain changes', async () => {
@@ -282,9 +372,9 @@ describe('dashboard service', () => {
       value: {
         height: 2,
         rows: [
-          { address: 'bob', received: '5', sent: '0', balance: '5' },
-          { address: 'miner', received: '1', sent: '0', balance: '1' },
-          { address: 'alice', received: '0', sent: '5', balance: '-5' },
+          { address: 'bob', name: null, received: '5', sent: '0', balance: '5' },
+          { address: 'miner', name: null, received: '1', sent: '0', balance: '1' },
+          { address: 'alice', name: null, received: '0', sent: '5', balance: '-5' },
         ],
         skipped: 1,
       },
@@ -298,10 +388,27 @@ describe('dashboard service', () => {
     expect(grown.ok && grown.value.height).toBe(3);
     expect(grown.ok && grown.value.rows.find((r) => r.address === 'bob')).toEqual({
       address: 'bob',
+      name: null,
       received: '5.0',
       sent: '1.5',
       balance: '3.5',
     });
+    service.close();
+  });
+
+  it('names the addresses of known nodes in the balances', async () => {
+    const node = createFakeNode(3);
+    const service = createDashboardService(node);
+    const result = await service.balances();
+    expect(result.ok && result.value.rows).toEqual([
+      {
+        address: 'e3b0c44298fc1c149afbf4c8996fb924',
+        name: 'Blockparty node',
+        received: '2',
+        sent: '0',
+        balance: '2',
+      },
+    ]);
     service.close();
   });
 
@@ -317,7 +424,7 @@ describe('dashboard service', () => {
     };
     expect(await bobOf()).toBe('6');
     // Rewrite an old block behind the ledger's back: a mined block must not make it read old blocks.
-    node.blocks[1]!.transactions = [{ sender: 'alice', recipient: 'bob', amount: 100n }];
+    node.blocks[1] = blockAfter(node.blocks[0]!, [{ sender: 'alice', recipient: 'bob', amount: 100n }]);
     mineBlock(node, [{ sender: 'alice', recipient: 'bob', amount: 1n }]);
     expect(await bobOf()).toBe('7');
     // A replaced chain may differ anywhere: it is added up from the start.
@@ -368,8 +475,12 @@ describe('dashboard service', () => {
         rejected: [{ input: 'bad' }],
         reachable: { '10.0.0.2:5000': true, '10.0.0.3:5000': false },
         peers: [
-          { address: '10.0.0.2:5000', online: true },
-          { address: '10.0.0.3:5000', online: false },
+          { address: '10.0.0.2:5000', status: 'online', lastError: null },
+          {
+            address: '10.0.0.3:5000',
+            status: 'offline',
+            lastError: { code: 'peer-refused', params: { peer: '10.0.0.3:5000' } },
+          },
         ],
       },
     });

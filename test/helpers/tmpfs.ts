@@ -25,6 +25,7 @@ export function mountSmallDisk(bytes: number): SmallDisk {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(
       `This test mounts a small tmpfs to fill a real disk, which needs root (CI runs as root): ${(error as Error).message}`,
+      { cause: error },
     );
   }
   return {

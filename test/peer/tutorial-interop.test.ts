@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { ProfileName } from '../../src-main/chain/types.ts';
-import type { RunningNode } from '../../src-main/node/runtime.ts';
+import type { RunningNode } from '../../src-main/runtime/start-node.ts';
 import { startTestNode, tempDir } from '../helpers/node-fixture.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -56,8 +56,8 @@ describe.each(['article', 'dvf'] as const)(
       const oursUrl = `http://127.0.0.1:${ours.port()}`;
 
       // Our chain, with what makes Python's hashing special: a float amount, non-ASCII, an astral character.
-      ours.node.submitTransaction({ sender: 'José 😀', recipient: '老师', amount: 2.5 });
-      ours.node.submitTransaction({ sender: 'a\u007f"\\', recipient: 'b', amount: 1.0 });
+      await ours.node.submitTransaction({ sender: 'José 😀', recipient: '老师', amount: 2.5 });
+      await ours.node.submitTransaction({ sender: 'a\u007f"\\', recipient: 'b', amount: 1.0 });
       await ours.node.mine();
       await ours.node.mine();
       await call(`${tutorial}/nodes/register`, { nodes: [oursUrl] });
@@ -83,7 +83,13 @@ describe.each(['article', 'dvf'] as const)(
 
       // The tutorial node speaks only the five routes: shown as a tutorial node, not a broken one.
       const [peer] = await ours.node.refreshPeers();
-      expect(peer).toMatchObject({ online: true, kind: 'tutorial', height: 5 });
+      expect(peer).toMatchObject({
+        status: 'online',
+        kind: 'tutorial',
+        height: 5,
+        name: null,
+        incompatible: null,
+      });
     });
   },
 );

@@ -3,13 +3,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import type { Pinia } from 'pinia';
-import { ACTIVITY_CODES } from '@shared/api';
-import type { ActivityDto } from '@shared/api';
+import type { ActivityEntry } from '@shared/api';
+import { message, renderMessage } from '@shared/messages';
 import { setDashboardClient } from '@renderer/api';
 import { createAppI18n } from '@renderer/i18n';
 import { activityText } from '@renderer/i18n/activity';
-import { en } from '@renderer/i18n/en';
-import { zhCN } from '@renderer/i18n/zh-CN';
 import { useActivityStore } from '@renderer/stores/activity';
 import ActivityView from '@renderer/views/ActivityView.vue';
 import { createFakeClient, ok } from './fake-client';
@@ -18,22 +16,17 @@ import type { FakeClient } from './fake-client';
 const translator = (locale: 'en' | 'zh-CN') => createAppI18n(locale).global;
 
 let id = 0;
-function line(code: string, params: ActivityDto['params'], message: string): ActivityDto {
-  return { id: ++id, time: 1_700_000_000_000, kind: 'node', message, code, params };
+function line(code: string, params: ActivityEntry['params'], text: string): ActivityEntry {
+  return { id: ++id, time: 1_700_000_000_000, kind: 'node', message: text, code, params };
 }
 
-describe('activity messages', () => {
-  it('has words for every code the node records, in English and Chinese, and none left over', () => {
-    for (const messages of [en, zhCN]) {
-      expect(Object.keys(messages.activity.messages).sort()).toEqual([...ACTIVITY_CODES].sort());
-    }
-    for (const locale of ['en', 'zh-CN'] as const) {
-      const { te } = translator(locale);
-      for (const code of ACTIVITY_CODES)
-        expect(te(`activity.messages.${code}`), `${locale} ${code}`).toBe(true);
-    }
-  });
+/** A line as the node's activity log makes it: the English rendered from the same message. */
+function logged(code: Parameters<typeof message>[0], params: ActivityEntry['params']): ActivityEntry {
+  return line(code, params, renderMessage(message(code, params)));
+}
 
+// Every code and its Chinese words are checked in messages-i18n.test.ts; this is about activity lines.
+describe('activity messages', () => {
   it('words an entry in Chinese with its params, counts included', () => {
     const zh = translator('zh-CN');
     expect(
@@ -45,7 +38,9 @@ describe('activity messages', () => {
           "Chain replaced by 10.0.0.2:5000's: 4 blocks beat our 2; 1 transactions back in the pending pool",
         ),
       ),
-    ).toBe('我们的链已被 10.0.0.2:5000 的链替换：4 个区块，多于我们的 2 个；1 笔交易已放回待处理交易池');
+    ).toBe(
+      '我们的链已被 10.0.0.2:5000 的链替换：它的 4 个区块胜过我们的 2 个区块；1 笔交易已放回待处理交易池',
+    );
     expect(
       activityText(
         zh,
@@ -65,7 +60,23 @@ describe('activity messages', () => {
           'Node started with 1 blocks and 0 pending transactions',
         ),
       ),
-    ).toBe('节点已启动，共有 1 个区块和 0 笔待处理交易');
+    ).toBe('节点已启动，有 1 个区块和 0 笔待处理交易');
+    // A reason inside a line is a message of its own, worded in Chinese too.
+    expect(
+      activityText(
+        zh,
+        logged('address-refused', {
+          input: 'https://10.0.0.2:5000',
+          reason: message('address-scheme', { scheme: 'https' }),
+        }),
+      ),
+    ).toBe('地址“https://10.0.0.2:5000”被拒绝：只支持 http:// 地址，不支持 https://');
+    expect(
+      activityText(
+        zh,
+        logged('storage-notice', { reason: message('storage-torn-tail', { file: 'chain.log' }) }),
+      ),
+    ).toBe('存储：chain.log 的最后一条记录只写了一部分（应用可能在保存时被关闭了），已将其丢弃');
   });
 
   it('says the English the node says, with 1 block and 2 blocks right', () => {
@@ -85,8 +96,9 @@ describe('activity messages', () => {
         'Transaction ana → bo (3) will go into block 2',
       ),
       line('chain-reset', {}, 'Chain reset to a new genesis block; pending transactions cleared'),
-      line('error', { message: 'The peer server could not move' }, 'The peer server could not move'),
-      line('storage-warning', { message: 'chain.log was cut' }, 'Storage: chain.log was cut'),
+      logged('rebind-failed', { error: 'EADDRINUSE' }),
+      logged('storage-notice', { reason: message('storage-torn-tail', { file: 'chain.log' }) }),
+      logged('peer-failed', { peer: '10.0.0.3:5000', reason: message('peer-timeout', { ms: 3000 }) }),
     ];
     for (const entry of same) expect(activityText(english, entry)).toBe(entry.message);
     expect(
@@ -116,9 +128,16 @@ describe('activity messages', () => {
 
   it('falls back to the node’s English for a line without a code or with a code it has no words for', () => {
     const zh = translator('zh-CN');
-    expect(activityText(zh, { id: 1, time: 1, kind: 'node', message: 'Node started on port 5000' })).toBe(
-      'Node started on port 5000',
-    );
+    expect(
+      activityText(zh, {
+        id: 1,
+        time: 1,
+        kind: 'node',
+        message: 'Node started on port 5000',
+        code: '',
+        params: {},
+      }),
+    ).toBe('Node started on port 5000');
     expect(activityText(zh, line('from-a-newer-node', { x: 1 }, 'Something new'))).toBe('Something new');
     expect(activityText(zh, line('constructor', {}, 'Not a message'))).toBe('Not a message');
   });
@@ -145,7 +164,14 @@ describe('Activity screen', () => {
           'Node started with 1 blocks and 0 pending transactions',
         ),
         line('peer-added', { peer: '10.0.0.2:5000' }, 'Peer 10.0.0.2:5000 added'),
-        { id: 99, time: 1_700_000_000_000, kind: 'node', message: 'An older node said this' },
+        {
+          id: 99,
+          time: 1_700_000_000_000,
+          kind: 'node',
+          message: 'An older node said this',
+          code: 'x-old',
+          params: {},
+        },
       ]),
     );
     const activity = useActivityStore();
@@ -157,7 +183,7 @@ describe('Activity screen', () => {
     expect(texts()).toEqual([
       'An older node said this',
       '已添加节点 10.0.0.2:5000',
-      '节点已启动，共有 1 个区块和 0 笔待处理交易',
+      '节点已启动，有 1 个区块和 0 笔待处理交易',
     ]);
     expect(wrapper.text()).not.toContain('1 blocks');
 

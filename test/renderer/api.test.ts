@@ -108,7 +108,7 @@ describe('HTTP client', () => {
     const http = client({ baseUrl: '', token: 't', fetch });
     expect(await http.pending()).toEqual(refusal);
     expect(await http.pending()).toMatchObject({ ok: false, error: { code: 'network' } });
-    expect(await http.pending()).toMatchObject({ ok: false, error: { code: 'node-error' } });
+    expect(await http.pending()).toMatchObject({ ok: false, error: { code: 'bad-answer' } });
   });
 
   it('streams events with the token in a header, never in the URL, and reports the connection', async () => {

@@ -4,6 +4,9 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import type { Pinia } from 'pinia';
 import { createMemoryHistory } from 'vue-router';
+import { message } from '@shared/messages';
+import { NAME_MAX } from '@shared/settings';
+import { AMOUNT_MAX, PARTY_MAX } from '@shared/transaction';
 import { setDashboardClient } from '@renderer/api';
 import { createAppI18n } from '@renderer/i18n';
 import { createAppRouter } from '@renderer/router';
@@ -15,12 +18,14 @@ import PeersView from '@renderer/views/PeersView.vue';
 import SettingsView from '@renderer/views/SettingsView.vue';
 import SparkLine from '@renderer/components/SparkLine.vue';
 import NotificationsHost from '@renderer/components/NotificationsHost.vue';
+import StatusStrip from '@renderer/components/StatusStrip.vue';
 import { useNodeStore } from '@renderer/stores/node';
+import { usePeersStore } from '@renderer/stores/peers';
 import { useSettingsStore } from '@renderer/stores/settings';
 import { useNotificationsStore } from '@renderer/stores/notifications';
 import { usePreferencesStore } from '@renderer/stores/preferences';
 import { CHAIN_PAGE_SIZE } from '@renderer/stores/chain';
-import { createFakeClient, makeBlock, makeStatus, makeTx, ok } from './fake-client';
+import { createFakeClient, makeBlock, makeMining, makePeer, makeStatus, makeTx, ok } from './fake-client';
 import type { FakeClient } from './fake-client';
 
 let client: FakeClient;
@@ -61,13 +66,61 @@ describe('Overview', () => {
     const button = wrapper.get('[data-testid=mine-button]');
     expect(button.text()).toContain('Mine a block');
     const progress = { tried: 123_456, hashRate: 250_000, elapsedMs: 2000, expectedMs: 262_000, workers: 3 };
-    client.emit('mining', { active: true, targetIndex: 4, progress, workers: 3 });
+    client.emit(
+      'mining',
+      makeMining({ active: true, targetIndex: 4, progress, hashRate: 250_000, workers: 3 }),
+    );
     await flushPromises();
     expect(button.text()).toContain('Stop mining');
     expect(wrapper.get('[data-testid=hash-rate]').text()).toBe('250 kH/s');
     expect(wrapper.text()).toContain('Mining block #4');
     await button.trigger('click');
     expect(client.stopMining).toHaveBeenCalled();
+  });
+
+  it('keeps Stop, the rate and the blocks per minute between blocks under auto-mine', async () => {
+    const node = useNodeStore();
+    node.start();
+    await flushPromises();
+    const wrapper = mountView(OverviewView);
+    const strip = mountView(StatusStrip);
+    // Between two blocks no search runs, but auto-mine is on: the node reports it as mining.
+    client.emit('mining', makeMining({ active: true, auto: true, hashRate: 1_500_000, blocksPerMinute: 7 }));
+    await flushPromises();
+    expect(wrapper.get('[data-testid=mine-button]').text()).toContain('Stop mining');
+    expect(wrapper.get('[data-testid=hash-rate]').text()).toBe('1.5 MH/s');
+    expect(wrapper.get('[data-testid=blocks-per-minute]').text()).toBe('7');
+    expect(strip.get('[data-testid=strip-mining]').text()).toBe('Auto 1.5 MH/s 7 blocks/min');
+    expect(node.samples.at(-1)?.rate).toBe(1_500_000);
+    client.emit('mining', makeMining());
+    await flushPromises();
+    expect(strip.get('[data-testid=strip-mining]').text()).toBe('Idle');
+    expect(wrapper.get('[data-testid=mine-button]').text()).toContain('Mine a block');
+  });
+
+  it('names the button the hint names, in both languages', async () => {
+    useNodeStore().start();
+    await flushPromises();
+    for (const [locale, button] of [
+      ['en', 'Mine a block'],
+      ['zh-CN', '挖一个区块'],
+    ] as const) {
+      const wrapper = mountView(OverviewView, locale);
+      expect(wrapper.get('[data-testid=mine-button]').text()).toBe(button);
+      expect(wrapper.get('.chart-empty').text()).toContain(`“${button}”`);
+    }
+  });
+
+  it('shows what the node repaired in its files, in the viewer’s language', async () => {
+    client.status.mockResolvedValue(
+      ok(makeStatus({ storageNotices: [message('storage-torn-tail', { file: 'chain.log' })] })),
+    );
+    useNodeStore().start();
+    await flushPromises();
+    const wrapper = mountView(OverviewView, 'zh-CN');
+    expect(wrapper.get('[data-testid=storage-notices]').text()).toContain(
+      'chain.log 的最后一条记录只写了一部分（应用可能在保存时被关闭了），已将其丢弃',
+    );
   });
 
   it('warns that tutorial nodes cannot join when the difficulty is not 4', async () => {
@@ -84,8 +137,8 @@ describe('Overview', () => {
     await flushPromises();
     const wrapper = mountView(OverviewView);
     expect(wrapper.find('[data-testid=port-moved]').exists()).toBe(false);
-    client.status.mockResolvedValue(ok(makeStatus({ port: 5001 })));
-    client.emit('status', makeStatus({ port: 5001 }));
+    client.status.mockResolvedValue(ok(makeStatus({ port: 5001, portAsked: 5000 })));
+    client.emit('status', makeStatus({ port: 5001, portAsked: 5000 }));
     await flushPromises();
     expect(wrapper.get('[data-testid=port-moved]').text()).toBe(
       'Port 5000 was taken, so this node listens on port 5001.',
@@ -102,6 +155,24 @@ describe('Overview', () => {
   });
 });
 
+describe('Status strip', () => {
+  it('never puts a label that says mining over a value that says idle', async () => {
+    useNodeStore().start();
+    await flushPromises();
+    const strip = mountView(StatusStrip, 'zh-CN');
+    const cell = () => strip.get('[data-testid=strip-mining]').element.parentElement!;
+    expect(cell().querySelector('dt')!.textContent).toBe('挖矿状态');
+    expect(cell().querySelector('dd')!.textContent!.trim()).toBe('空闲');
+    client.emit('mining', makeMining({ active: true, auto: true, targetIndex: 4 }));
+    await flushPromises();
+    // Auto-mine just started, no rate yet: it says it searches, not that it is idle.
+    expect(strip.get('[data-testid=strip-mining]').text()).toBe('自动 正在搜索…');
+    client.emit('mining', makeMining({ active: true, auto: true, hashRate: 2_000_000, blocksPerMinute: 3 }));
+    await flushPromises();
+    expect(strip.get('[data-testid=strip-mining]').text()).toBe('自动 2 MH/s 每分钟 3 个区块');
+  });
+});
+
 describe('Transactions', () => {
   it('shows errors beside the field and marks it invalid', async () => {
     const wrapper = mountView(TransactionsView);
@@ -111,10 +182,57 @@ describe('Transactions', () => {
     await wrapper.get('[data-testid=tx-amount]').setValue('-3');
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    expect(wrapper.get('[data-testid=tx-amount-error]').text()).toBe('Enter a number greater than 0.');
+    expect(wrapper.get('[data-testid=tx-amount-error]').text()).toBe(
+      'amount must be a positive number such as 5 or 2.5, got -3',
+    );
     expect(wrapper.get('[data-testid=tx-amount]').attributes('aria-invalid')).toBe('true');
     expect(wrapper.get('[data-testid=tx-amount]').attributes('aria-describedby')).toBe('tx-amount-error');
     expect(client.submitTransaction).not.toHaveBeenCalled();
+  });
+
+  it('gives "0x10" and full-width digits their own reason, in Chinese, and bounds the fields', async () => {
+    const wrapper = mountView(TransactionsView, 'zh-CN');
+    await flushPromises();
+    expect(wrapper.get('[data-testid=tx-sender]').attributes('maxlength')).toBe(String(PARTY_MAX));
+    expect(wrapper.get('[data-testid=tx-amount]').attributes('maxlength')).toBe(String(AMOUNT_MAX));
+    await wrapper.get('[data-testid=tx-sender]').setValue('alice');
+    await wrapper.get('[data-testid=tx-recipient]').setValue('bob');
+    await wrapper.get('[data-testid=tx-amount]').setValue('0x10');
+    await wrapper.get('form').trigger('submit');
+    expect(wrapper.get('[data-testid=tx-amount-error]').text()).toBe(
+      '金额“0x10”不是数字：请输入数字，例如 5 或 2.5',
+    );
+    await wrapper.get('[data-testid=tx-amount]').setValue('１０');
+    await wrapper.get('form').trigger('submit');
+    expect(wrapper.get('[data-testid=tx-amount-error]').text()).toBe(
+      '金额“１０”使用了全角数字：请用半角数字 0–9 输入',
+    );
+    await wrapper.get('[data-testid=tx-sender]').setValue('');
+    await wrapper.get('form').trigger('submit');
+    expect(wrapper.get('[data-testid=tx-sender-error]').text()).toBe('发送方不能为空');
+    expect(client.submitTransaction).not.toHaveBeenCalled();
+  });
+
+  it('shows the node’s refusal beside its field in the viewer’s language', async () => {
+    client.submitTransaction.mockResolvedValueOnce({
+      ok: false,
+      error: {
+        code: 'invalid-transaction',
+        message: 'recipient must be a non-empty string, got a float',
+        detail: message('tx-field-not-string', { field: 'recipient', got: 'a float' }),
+        field: 'recipient',
+      },
+    });
+    const wrapper = mountView(TransactionsView, 'zh-CN');
+    await flushPromises();
+    await wrapper.get('[data-testid=tx-sender]').setValue('alice');
+    await wrapper.get('[data-testid=tx-recipient]').setValue('bob');
+    await wrapper.get('[data-testid=tx-amount]').setValue('5');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-testid=tx-recipient-error]').text()).toBe(
+      '接收方必须是非空字符串，收到的是浮点数',
+    );
   });
 
   it('lists the pending pool and marks balances as not enforced', async () => {
@@ -131,14 +249,15 @@ describe('Transactions', () => {
       ok({
         height: 10_000,
         rows: [
-          { address: 'miner', received: '9999', sent: '0', balance: '9999' },
+          { address: 'miner', name: 'Ana’s laptop', received: '9999', sent: '0', balance: '9999' },
           {
             address: 'bob',
+            name: null,
             received: '12345678901234567890',
             sent: '1.5',
             balance: '1.2345678901234567e+19',
           },
-          { address: 'alice', received: '0', sent: '3', balance: '-3' },
+          { address: 'alice', name: null, received: '0', sent: '3', balance: '-3' },
         ],
         skipped: 2,
       }),
@@ -149,10 +268,12 @@ describe('Transactions', () => {
     expect(client.block).not.toHaveBeenCalled();
     const rows = wrapper.findAll('[data-testid=balances-table] tbody tr');
     expect(rows.map((row) => row.findAll('td').map((cell) => cell.text()))).toEqual([
-      ['miner', '9999', '0', '9999'],
+      ['miner Ana’s laptop', '9999', '0', '9999'],
       ['bob', '12345678901234567890', '1.5', '1.2345678901234567e+19'],
       ['alice', '0', '3', '-3'],
     ]);
+    expect(rows[0]!.get('[data-testid=balance-name]').text()).toBe('Ana’s laptop');
+    expect(rows[1]!.find('[data-testid=balance-name]').exists()).toBe(false);
     expect(rows[2]!.get('.balance').classes()).toContain('negative');
     expect(rows[0]!.get('.balance').classes()).not.toContain('negative');
     const foot = wrapper.get('[data-testid=balances-foot]').text();
@@ -197,18 +318,18 @@ describe('Chain', () => {
 
 describe('Peers', () => {
   it('warns when main found the added peer silent, without pinging every peer again', async () => {
-    const peer = {
-      address: '10.0.0.9:5000',
-      online: false,
-      latencyMs: null,
-      height: null,
-      kind: null,
-      profile: null,
-      lastSeen: null,
-      lastError: 'connect ECONNREFUSED',
-    };
+    const peer = makePeer('10.0.0.9:5000', {
+      status: 'offline',
+      lastError: message('peer-refused', { peer: '10.0.0.9:5000' }),
+    });
     client.addPeers.mockResolvedValue(
-      ok({ peers: [peer], added: [peer.address], rejected: [], reachable: { [peer.address]: false } }),
+      ok({
+        peers: [peer],
+        added: [peer.address],
+        known: [],
+        rejected: [],
+        reachable: { [peer.address]: false },
+      }),
     );
     const wrapper = mountView(PeersView);
     await flushPromises();
@@ -217,7 +338,11 @@ describe('Peers', () => {
     await wrapper.get('form').trigger('submit');
     await flushPromises();
     expect(client.refreshPeers).toHaveBeenCalledTimes(pingsOnOpen);
-    expect(wrapper.get('[data-testid="peer-10.0.0.9:5000"]').text()).toContain('offline');
+    const row = wrapper.get('[data-testid="peer-10.0.0.9:5000"]');
+    expect(row.get('[data-testid=peer-status]').text()).toBe('offline');
+    expect(row.get('[data-testid=peer-status]').attributes('title')).toBe(
+      'nothing is listening at 10.0.0.9:5000 (is the node running?)',
+    );
     expect(useNotificationsStore().items.at(-1)).toMatchObject({
       kind: 'warning',
       key: 'peers.addedOffline',
@@ -225,19 +350,90 @@ describe('Peers', () => {
     });
   });
 
+  it('shows the node’s reason for a refused address, never a generic hint, and keeps the text', async () => {
+    client.addPeers.mockResolvedValue({
+      ok: false,
+      error: {
+        code: 'invalid-address',
+        message: 'No valid address: “127.0.0.1:5000” (that is this node itself)',
+        detail: message('register-none-valid', { input: '127.0.0.1:5000', reason: message('address-self') }),
+      },
+    });
+    const wrapper = mountView(PeersView, 'zh-CN');
+    await flushPromises();
+    const input = wrapper.get('[data-testid=peer-address]');
+    await input.setValue('127.0.0.1:5000');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-testid=peer-address-error]').text()).toBe('这就是本节点自己');
+    expect((input.element as HTMLInputElement).value).toBe('127.0.0.1:5000');
+    await input.setValue('https://10.0.0.2:5000 10.0.0.3');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.findAll('[data-testid=peer-address-error] .refusal').map((line) => line.text())).toEqual([
+      '“https://10.0.0.2:5000”：只支持 http:// 地址，不支持 https://',
+      '“10.0.0.3”：请加上端口，例如 10.0.0.3:5000',
+    ]);
+    expect(client.addPeers).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the line breaks of a pasted list as separators', async () => {
+    const wrapper = mountView(PeersView);
+    await flushPromises();
+    const input = wrapper.get('[data-testid=peer-address]');
+    const paste = new Event('paste', { bubbles: true, cancelable: true }) as ClipboardEvent;
+    Object.defineProperty(paste, 'clipboardData', {
+      value: { getData: () => '10.0.0.2:5000\r\n10.0.0.3:5000\n' },
+    });
+    input.element.dispatchEvent(paste);
+    await flushPromises();
+    expect((input.element as HTMLInputElement).value).toBe('10.0.0.2:5000, 10.0.0.3:5000');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(client.addPeers).toHaveBeenCalledWith({ addresses: ['10.0.0.2:5000', '10.0.0.3:5000'] });
+  });
+
+  it('lists each peer with its name, how it was found, and why it cannot share our network', async () => {
+    client.peers.mockResolvedValue(
+      ok([
+        makePeer('10.0.0.2:5000', {
+          status: 'online',
+          kind: 'blockparty',
+          name: 'Ana’s laptop',
+          source: 'discovered',
+          profile: 'dvf',
+          difficulty: 4,
+          incompatible: message('peer-other-profile', { profile: 'dvf', ours: 'article' }),
+        }),
+        makePeer('10.0.0.3:5000'),
+      ]),
+    );
+    client.refreshPeers.mockImplementation(client.peers);
+    usePeersStore().start();
+    const wrapper = mountView(PeersView, 'zh-CN');
+    await flushPromises();
+    const ana = wrapper.get('[data-testid="peer-10.0.0.2:5000"]');
+    expect(ana.get('[data-testid=peer-name]').text()).toBe('Ana’s laptop');
+    expect(ana.get('[data-testid=peer-source]').text()).toBe('局域网发现');
+    expect(ana.get('[data-testid=peer-status]').text()).toBe('在线');
+    expect(ana.get('[data-testid=peer-incompatible]').text()).toContain(
+      '它使用 dvf 规则配置，本节点使用 article 规则配置',
+    );
+    const other = wrapper.get('[data-testid="peer-10.0.0.3:5000"]');
+    expect(other.get('[data-testid=peer-status]').text()).toBe('未检查');
+    expect(other.find('[data-testid=peer-incompatible]').exists()).toBe(false);
+  });
+
   it('shows the resolve report: replaced, why, what came back', async () => {
     client.peers.mockResolvedValue(
       ok([
-        {
-          address: '10.0.0.2:5000',
-          online: true,
+        makePeer('10.0.0.2:5000', {
+          status: 'online',
           latencyMs: 5,
           height: 9,
           kind: 'tutorial',
-          profile: null,
           lastSeen: Date.now(),
-          lastError: null,
-        },
+        }),
       ]),
     );
     client.refreshPeers.mockImplementation(client.peers);
@@ -245,16 +441,17 @@ describe('Peers', () => {
       ok({
         replaced: true,
         winner: '10.0.0.2:5000',
+        winnerName: null,
         ourLengthBefore: 3,
         ourLengthAfter: 9,
         replacedFrom: 2,
+        otherGenesis: false,
         discarded: [makeBlock(2), makeBlock(3)],
         restored: [makeTx('carol', 'dave', '2')],
         dropped: [],
-        peers: [{ peer: '10.0.0.2:5000', outcome: 'adopted', blocks: 9, reason: null, ms: 12 }],
+        peers: [{ peer: '10.0.0.2:5000', name: null, outcome: 'adopted', blocks: 9, reason: null, ms: 12 }],
       }),
     );
-    const { usePeersStore } = await import('@renderer/stores/peers');
     usePeersStore().start();
     const wrapper = mountView(PeersView);
     await flushPromises();
@@ -264,8 +461,65 @@ describe('Peers', () => {
     const report = wrapper.get('[data-testid=resolve-report]');
     expect(report.text()).toContain('Our chain was replaced');
     expect(report.text()).toContain('has 9 blocks, more than our 3');
+    expect(report.find('[data-testid=other-genesis]').exists()).toBe(false);
     expect(report.get('[data-testid=discarded-blocks]').text()).toContain('#3');
     expect(report.get('[data-testid=restored-transactions]').text()).toContain('carol');
+  });
+
+  it('names consensus in Chinese and tells each peer’s outcome by the node’s reason', async () => {
+    client.peers.mockResolvedValue(
+      ok([makePeer('10.0.0.2:5000'), makePeer('10.0.0.3:5000'), makePeer('10.0.0.4:5000')]),
+    );
+    client.refreshPeers.mockImplementation(client.peers);
+    client.resolve.mockResolvedValue(
+      ok({
+        replaced: true,
+        winner: '10.0.0.2:5000',
+        winnerName: 'Ana',
+        ourLengthBefore: 1,
+        ourLengthAfter: 6,
+        replacedFrom: 1,
+        otherGenesis: true,
+        discarded: [makeBlock(1)],
+        restored: [],
+        dropped: [],
+        peers: [
+          { peer: '10.0.0.2:5000', name: 'Ana', outcome: 'adopted', blocks: 6, reason: null, ms: 12 },
+          {
+            peer: '10.0.0.3:5000',
+            name: 'Bo',
+            outcome: 'not-longer',
+            blocks: 4,
+            reason: message('peer-longer-elsewhere', { winner: 'Ana' }),
+            ms: 9,
+          },
+          {
+            peer: '10.0.0.4:5000',
+            name: null,
+            outcome: 'not-longer',
+            blocks: 1,
+            reason: message('peer-not-longer', { blocks: 1, ours: 1 }),
+            ms: 7,
+          },
+        ],
+      }),
+    );
+    usePeersStore().start();
+    const wrapper = mountView(PeersView, 'zh-CN');
+    await flushPromises();
+    expect(wrapper.get('[data-testid=resolve]').text()).toContain('共识');
+    await wrapper.get('[data-testid=resolve]').trigger('click');
+    await flushPromises();
+    const report = wrapper.get('[data-testid=resolve-report]');
+    expect(report.text()).toContain('共识');
+    expect(report.text()).toContain('Ana (10.0.0.2:5000) 的链有 6 个区块');
+    expect(report.get('[data-testid=other-genesis]').text()).toContain('创世区块');
+    const rows = report.findAll('[data-testid=peer-outcomes] tr').map((row) => row.text());
+    expect(rows[1]).toContain('更长，但不是最长');
+    expect(rows[1]).toContain('有效，但 Ana 的链更长');
+    expect(rows[1]).not.toContain('不比我们长');
+    expect(rows[2]).toContain('不比我们长');
+    expect(rows[2]).toContain('不比我们的链长：它有 1 个区块，我们有 1 个区块');
   });
 });
 
@@ -282,6 +536,28 @@ describe('Settings', () => {
     await wrapper.get('[data-testid=settings-form]').trigger('submit');
     await flushPromises();
     expect(client.updateSettings).toHaveBeenCalledWith({ difficulty: 3 });
+  });
+
+  it('refuses an emptied or mistyped port in the form with the reason, and bounds the name', async () => {
+    useSettingsStore().start();
+    useNodeStore().start();
+    await flushPromises();
+    const wrapper = mountView(SettingsView, 'zh-CN');
+    await flushPromises();
+    expect(wrapper.get('[data-testid=set-name]').attributes('maxlength')).toBe(String(NAME_MAX));
+    for (const typed of ['', 'abc']) {
+      await wrapper.get('[data-testid=set-port]').setValue(typed);
+      await wrapper.get('[data-testid=settings-form]').trigger('submit');
+      await flushPromises();
+      expect(wrapper.get('[data-testid=set-port-error]').text()).toBe(
+        '端口必须是 1 到 65535 之间的整数（填 0 则由系统选择）。',
+      );
+    }
+    expect(client.updateSettings).not.toHaveBeenCalled();
+    await wrapper.get('[data-testid=set-port]').setValue('5001');
+    await wrapper.get('[data-testid=settings-form]').trigger('submit');
+    await flushPromises();
+    expect(client.updateSettings).toHaveBeenCalledWith({ port: 5001 });
   });
 });
 
@@ -310,6 +586,14 @@ describe('pieces', () => {
     notifications.error({ code: 'network', message: 'fetch failed' });
     await flushPromises();
     expect(wrapper.get('[role=alert]').text()).toContain('无法连接到节点');
+    notifications.dismiss(notifications.items[0]!.id);
+    notifications.error({
+      code: 'pool-full',
+      message: 'The pending pool holds 20000 transactions…',
+      detail: message('pool-full', { max: 20000 }),
+    });
+    await flushPromises();
+    expect(wrapper.get('[role=alert]').text()).toContain('待处理交易池已有 20000 笔交易');
     await wrapper.get('button').trigger('click');
     expect(notifications.items).toHaveLength(0);
   });

@@ -4,11 +4,14 @@ import type {
   BlockSummary,
   DashboardEvents,
   EventName,
+  MiningState,
+  NodeStatus,
   OperationName,
+  PeerInfo,
   SettingsDto,
-  StatusDto,
   TransactionDto,
 } from '@shared/api';
+import { DEFAULT_SETTINGS } from '@shared/settings';
 import type { ClientResult, ConnectionState, DashboardClient } from '@renderer/api';
 
 /** A DashboardClient whose operations are spies and whose events the test emits. */
@@ -24,8 +27,42 @@ export function ok<T>(value: T): ClientResult<T> {
   return { ok: true, value };
 }
 
+/** A mining state: idle unless patched. */
+export function makeMining(patch: Partial<MiningState> = {}): MiningState {
+  return {
+    active: false,
+    auto: false,
+    targetIndex: null,
+    progress: null,
+    hashRate: 0,
+    blocksPerMinute: 0,
+    workers: 2,
+    ...patch,
+  };
+}
+
+/** A peer as the node lists it: a manual peer not asked yet, unless patched. */
+export function makePeer(address: string, patch: Partial<PeerInfo> = {}): PeerInfo {
+  return {
+    address,
+    source: 'manual',
+    status: 'unknown',
+    kind: null,
+    id: null,
+    name: null,
+    latencyMs: null,
+    height: null,
+    profile: null,
+    difficulty: null,
+    lastSeen: null,
+    incompatible: null,
+    lastError: null,
+    ...patch,
+  };
+}
+
 /** A status as a fresh node reports it. */
-export function makeStatus(patch: Partial<StatusDto> = {}): StatusDto {
+export function makeStatus(patch: Partial<NodeStatus> = {}): NodeStatus {
   return {
     nodeId: 'a'.repeat(32),
     name: 'Test node',
@@ -34,28 +71,21 @@ export function makeStatus(patch: Partial<StatusDto> = {}): StatusDto {
     tutorialCompatible: true,
     height: 3,
     lastHash: 'f'.repeat(64),
+    genesisHash: 'e'.repeat(64),
     pendingCount: 1,
     port: 5000,
+    portAsked: null,
     addresses: ['http://192.168.1.5:5000'],
     dataDir: '/tmp/node',
-    mining: { active: false, targetIndex: null, progress: null, workers: 2 },
+    mining: makeMining(),
+    storageNotices: [],
     ...patch,
   };
 }
 
 /** Default settings. */
 export function makeSettings(patch: Partial<SettingsDto> = {}): SettingsDto {
-  return {
-    name: 'Test node',
-    port: 5000,
-    bindAll: true,
-    profile: 'article',
-    difficulty: 4,
-    workers: 0,
-    allowRemoteMine: false,
-    autoMine: false,
-    ...patch,
-  };
+  return { ...DEFAULT_SETTINGS, name: 'Test node', ...patch };
 }
 
 /** A block summary with a recognisable hash. */
@@ -71,8 +101,14 @@ export function makeBlock(index: number, transactionCount = 1): BlockSummary {
 }
 
 /** A transaction DTO. */
-export function makeTx(sender: string, recipient: string, amount: string): TransactionDto {
+export function makeTx(
+  sender: string,
+  recipient: string,
+  amount: string,
+  id: string | null = null,
+): TransactionDto {
   return {
+    id,
     sender,
     recipient,
     amount,
@@ -97,7 +133,7 @@ export function createFakeClient(height = 3): FakeClient {
     mine: async () => ok({ block: makeBlock(height + 1), ms: 1200, tried: 5000 }),
     stopMining: async () => ok(null),
     peers: async () => ok([]),
-    addPeers: async () => ok({ peers: [], added: [], rejected: [], reachable: {} }),
+    addPeers: async () => ok({ peers: [], added: [], known: [], rejected: [], reachable: {} }),
     removePeer: async () => ok([]),
     refreshPeers: async () => ok([]),
     resolve: async () => ok(null),

@@ -66,10 +66,10 @@ export function createHttpClient(options: HttpClientOptions): HttpDashboardClien
       try {
         body = JSON.parse(text);
       } catch {
-        return failure({ code: 'node-error', message: `HTTP ${response.status}: ${text.slice(0, 200)}` });
+        return failure({ code: 'bad-answer', message: `HTTP ${response.status}: ${text.slice(0, 200)}` });
       }
       if (isResult(body)) return body;
-      return failure({ code: 'node-error', message: `HTTP ${response.status}: unexpected answer` });
+      return failure({ code: 'bad-answer', message: `HTTP ${response.status}: unexpected answer` });
     } catch (error) {
       if (controller.signal.aborted) return failure({ code: 'timeout', message: 'timeout' });
       return failure({ code: 'network', message: error instanceof Error ? error.message : String(error) });

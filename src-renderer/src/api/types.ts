@@ -8,8 +8,8 @@ import type {
   OperationValue,
 } from '@shared/api';
 
-/** Failures the renderer itself detects: the node could not be reached or answered nonsense. */
-export type ClientErrorCode = ErrorCode | 'network' | 'timeout';
+/** Failures the renderer itself detects: the node could not be reached (network, timeout) or answered something that is not a Result (bad-answer). */
+export type ClientErrorCode = ErrorCode | 'network' | 'timeout' | 'bad-answer';
 
 /** An error as stores see it: the contract's ApiError, or one the transport made up. */
 export interface ClientError extends Omit<ApiError, 'code'> {

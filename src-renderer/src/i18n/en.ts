@@ -1,3 +1,9 @@
+import { COUNT_PHRASES, MESSAGES } from '@shared/messages';
+import type { MessageCode } from '@shared/messages';
+
+/** A count param with a plural phrase (see COUNT_PHRASES). */
+export type CountName = keyof typeof COUNT_PHRASES;
+
 /** English messages; the shape every other locale follows. */
 export const en = {
   app: {
@@ -33,6 +39,9 @@ export const en = {
     pending: 'Pending',
     mining: 'Mining',
     idle: 'Idle',
+    searching: 'Searching…',
+    auto: 'Auto',
+    perMinute: '{n} blocks/min',
     peersOnline: 'Peers online',
   },
   common: {
@@ -95,8 +104,10 @@ export const en = {
     autoMineHint: 'Start the next block as soon as one is found.',
     lastMined: 'Block #{index} mined in {time} after {tried} candidates.',
     lastMinedQuick: 'Block #{index} mined in {time}.',
+    blocksPerMinute: 'Blocks per minute',
     hashRateChart: 'Hash rate over the last minutes',
-    noRateYet: 'Press Mine to see the hash rate.',
+    noRateYet: 'Press “{button}” to see the hash rate.',
+    storageNotices: 'What the node repaired in its files at start',
   },
   chain: {
     title: 'Chain',
@@ -155,24 +166,24 @@ export const en = {
     received: 'Received',
     sent: 'Sent',
     notEnforced: 'not enforced',
-    errors: {
-      required: 'Fill this in.',
-      amountPositive: 'Enter a number greater than 0.',
-    },
   },
   peers: {
     title: 'Peers',
     subtitle: 'Nodes this node talks to',
-    add: 'Add a peer',
-    address: 'Peer address',
+    add: 'Add peers',
+    address: 'Peer addresses',
     addressPlaceholder: '192.168.1.20:5000',
-    addressHint: 'host:port or http://host:port — the address shown on the other node’s Overview.',
-    addButton: 'Add peer',
+    addressHint:
+      'host:port or http://host:port — the address shown on the other node’s Overview. Paste several, separated by spaces, commas or new lines.',
+    addButton: 'Add',
     adding: 'Checking…',
     added: 'Peer {address} added.',
     addedOffline:
       'Peer {address} added, but it did not answer. Check that it is running and on the same network.',
-    invalidAddress: 'Type an address like 192.168.1.20:5000.',
+    known: '{address} is already a peer.',
+    addedMany: '{count} peers added.',
+    addedManyOffline: '{count} of them did not answer: check that they are running and on the same network.',
+    refusedOne: '“{input}”: {reason}',
     table: 'Known peers',
     empty: 'No peers yet. Add the address of another node to build a network.',
     colAddress: 'Address',
@@ -186,19 +197,28 @@ export const en = {
     offline: 'offline',
     unchecked: 'not checked',
     tutorialNode: 'tutorial node',
+    incompatible: 'other network',
+    source: {
+      manual: 'added here',
+      inbound: 'joined us',
+      discovered: 'found on the LAN',
+      exchanged: 'from a peer',
+    },
     removeLabel: 'Remove peer {address}',
     removed: 'Peer {address} removed.',
     refresh: 'Check peers',
     refreshing: 'Checking peers…',
-    resolve: 'Resolve conflicts',
-    resolving: 'Asking every peer for its chain…',
-    resolveNoPeers: 'Add a peer first: conflicts are resolved against peers.',
-    report: 'What happened',
+    resolve: 'Reach consensus',
+    resolving: 'Asking every peer for its chain: the longest valid chain wins…',
+    resolveNoPeers: 'Add a peer first: consensus is reached with peers.',
+    report: 'Consensus: what happened',
     replaced: 'Our chain was replaced',
     authoritative: 'Our chain is authoritative',
     replacedWhy:
       'The chain of {winner} has {after} blocks, more than our {before}: the longest valid chain wins.',
     keptWhy: 'No peer has a valid chain longer than ours ({before} blocks), so we kept ours.',
+    otherGenesis:
+      'Each node made its own genesis block when it first started, so this first consensus replaced our whole chain: that is expected. From now on the nodes build on one chain.',
     before: 'Our chain before',
     after: 'Our chain after',
     replacedBlocks: 'Blocks replaced',
@@ -209,12 +229,15 @@ export const en = {
     outcomes: 'Each peer',
     outcome: {
       adopted: 'adopted',
-      'shorter-or-equal': 'not longer',
+      'not-longer': 'not longer',
+      'longer-elsewhere': 'longer, not the longest',
+      'not-used': 'not used',
       invalid: 'invalid chain',
       unreachable: 'unreachable',
       timeout: 'timed out',
       'too-large': 'too large',
-      'bad-response': 'bad answer',
+      'not-a-node': 'not a node',
+      busy: 'busy',
     },
     blocksCount: 'no blocks | 1 block | {n} blocks',
   },
@@ -241,6 +264,7 @@ export const en = {
     mining: 'Mining',
     workers: 'Mining workers',
     workersHint: '0 means all cores but one.',
+    numberRequired: 'Type a whole number, digits only.',
     save: 'Save settings',
     saved: 'Settings saved.',
     nothingChanged: 'Nothing to save: no setting changed.',
@@ -278,38 +302,6 @@ export const en = {
       node: 'node',
       error: 'error',
     },
-    counts: {
-      blocks: 'no blocks | 1 block | {n} blocks',
-      pending: 'no pending transactions | 1 pending transaction | {n} pending transactions',
-      restored: 'no transactions | 1 transaction | {n} transactions',
-    },
-    messages: {
-      error: '{message}',
-      'storage-warning': 'Storage: {message}',
-      'node-started': 'Node started with {blocks} and {pending}',
-      'transaction-refused': 'Transaction refused: {reason}',
-      'transaction-save-failed':
-        'Could not save the transaction in {dir}: {error}. It was not added; free some disk space and send it again.',
-      'transaction-queued': 'Transaction {tx} will go into block {index}',
-      'peer-added': 'Peer {peer} added',
-      'address-refused': 'Address “{input}” refused: {reason}',
-      'peer-removed': 'Peer {peer} removed',
-      'profile-changed': 'Profile changed to {profile}: the chain restarted from a new genesis block',
-      'difficulty-changed': 'Difficulty changed to {difficulty}',
-      'chain-reset': 'Chain reset to a new genesis block; pending transactions cleared',
-      'auto-mine-stopped': 'Auto-mine stopped: {error}',
-      mined: 'Mined block {index} with proof {proof} in {seconds} s',
-      'chain-save-failed':
-        'Could not save the chain in {dir}: {error}. Nothing was added; free some disk space and try again.',
-      'chain-rewrite-failed': 'Could not save the chain in {dir}: {error}',
-      'peer-failed': 'Peer {peer}: {reason}',
-      'resolve-ignored':
-        'Resolve ignored: the profile or difficulty changed while peers were asked; resolve again',
-      'chain-kept': 'Our chain ({blocks}) is authoritative',
-      'chain-replaced': 'Chain replaced by {peer}’s: {blocks} beat our {ours}',
-      'chain-replaced-restored':
-        'Chain replaced by {peer}’s: {blocks} beat our {ours}; {restored} back in the pending pool',
-    },
   },
   notify: {
     mined: 'Block #{index} mined.',
@@ -319,16 +311,51 @@ export const en = {
     bug: 'Something went wrong inside Blockparty: {message}. Try again; if it keeps happening, restart the app.',
   },
   errors: {
-    'invalid-transaction': 'The transaction was refused: {message}',
-    'invalid-address': 'That is not a peer address. Type host:port, like 192.168.1.20:5000.',
-    'invalid-settings': 'That setting was refused: {message}',
+    /** Put before the node's detail for failures that need saying what was refused. */
+    lead: {
+      'invalid-transaction': 'The transaction was refused: {detail}',
+      'storage-failed': 'Nothing was saved: {detail}',
+    },
     'mining-cancelled': 'Mining stopped. Nothing half-mined was added.',
-    'not-found': 'Not found: {message}',
     unauthorized: 'The dashboard’s access token was refused. Open the dashboard link the node printed again.',
+    forbidden: 'The node refused this request: {message}',
     network: 'Could not reach the node. Check that it is still running, then try again.',
     timeout: 'The node took too long to answer. Try again.',
+    'bad-answer': 'The node answered something the dashboard cannot read: {message}',
     unknown: '{message}',
   },
+  /** The node's English words in message params (kinds of values, field names), by key. */
+  words: {
+    aString: 'a string',
+    anInteger: 'an integer',
+    aFloat: 'a float',
+    aBoolean: 'a boolean',
+    aList: 'a list',
+    anObject: 'an object',
+    nothing: 'nothing',
+    notJson: 'text that is not JSON',
+    aNumber: 'a number',
+    aStringOrAnInteger: 'a string or an integer',
+    theInteger1: 'the integer 1',
+    theString1: 'the string "1"',
+    trueOrFalse: 'true or false',
+    hexId: '32 lowercase hex characters',
+    nodeId: 'node id',
+    settings: 'settings',
+    peerList: 'peer list',
+    sender: 'sender',
+    recipient: 'recipient',
+    amount: 'amount',
+    bindAll: 'bindAll',
+    allowRemoteMine: 'allowRemoteMine',
+    autoMine: 'autoMine',
+    discovery: 'discovery',
+    liveNetwork: 'liveNetwork',
+  },
+  /** Every sentence the node says (errors, reasons, activity lines): the node's own English. */
+  messages: MESSAGES as Record<MessageCode, string>,
+  /** Plural phrases of count params, as the node words them. */
+  counts: COUNT_PHRASES as Record<CountName, string>,
 };
 
 /** The shape of a locale's messages. */

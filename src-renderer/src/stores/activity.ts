@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { ActivityDto } from '@shared/api';
+import type { ActivityEntry } from '@shared/api';
 import { onOpen, useDashboardClient } from '@renderer/api';
 import { useNotificationsStore } from './notifications';
 
@@ -11,13 +11,13 @@ export const ACTIVITY_MAX = 500;
 export { ACTIVITY_KINDS } from '@shared/api';
 
 /** The words an entry is shown with (the view sets the translated ones; the node's English until then). */
-export type ActivityDescriber = (entry: ActivityDto) => string;
+export type ActivityDescriber = (entry: ActivityEntry) => string;
 
 /** The node's bounded activity log, newest first, with a kind and text filter. */
 export const useActivityStore = defineStore('activity', () => {
-  const entries = shallowRef<ActivityDto[]>([]);
+  const entries = shallowRef<ActivityEntry[]>([]);
   const loading = ref(false);
-  const kind = ref<ActivityDto['kind'] | 'all'>('all');
+  const kind = ref<ActivityEntry['kind'] | 'all'>('all');
   const text = ref('');
   /** The text filter matches what the screen shows, so a Chinese word finds a Chinese line. */
   const describe = shallowRef<ActivityDescriber>((entry) => entry.message);
@@ -34,7 +34,7 @@ export const useActivityStore = defineStore('activity', () => {
     );
   });
 
-  function add(entry: ActivityDto): void {
+  function add(entry: ActivityEntry): void {
     if (entries.value.some((existing) => existing.id === entry.id)) return;
     entries.value = [entry, ...entries.value].slice(0, ACTIVITY_MAX);
   }
@@ -45,7 +45,7 @@ export const useActivityStore = defineStore('activity', () => {
     loading.value = false;
     if (!result.ok) return void useNotificationsStore().error(result.error);
     // Main sends oldest first; merge with events that arrived while the snapshot was on its way.
-    const byId = new Map<number, ActivityDto>();
+    const byId = new Map<number, ActivityEntry>();
     for (const entry of [...result.value, ...entries.value]) byId.set(entry.id, entry);
     entries.value = [...byId.values()].sort((a, b) => b.id - a.id).slice(0, ACTIVITY_MAX);
   }

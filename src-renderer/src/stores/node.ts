@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { MineResultDto, MiningStateDto, StatusDto } from '@shared/api';
+import type { MineResultDto, MiningState, NodeStatus } from '@shared/api';
 import { onOpen, useDashboardClient } from '@renderer/api';
 import type { ConnectionState } from '@renderer/api';
 import { useNotificationsStore } from './notifications';
@@ -18,7 +18,7 @@ const MAX_SAMPLES = 1200;
 
 /** Mirrors the node's status and mining state; starts and stops mining. */
 export const useNodeStore = defineStore('node', () => {
-  const status = shallowRef<StatusDto | null>(null);
+  const status = shallowRef<NodeStatus | null>(null);
   const connection = ref<ConnectionState>('connecting');
   const loading = ref(false);
   const samples = shallowRef<RateSample[]>([]);
@@ -27,11 +27,18 @@ export const useNodeStore = defineStore('node', () => {
   const stopping = ref(false);
   let unsubscribers: (() => void)[] = [];
 
-  const mining = computed<MiningStateDto | null>(() => status.value?.mining ?? null);
+  const mining = computed<MiningState | null>(() => status.value?.mining ?? null);
+  /** A search runs or auto-mine is on (true from one block to the next): the button reads Stop. */
   const isMining = computed(() => Boolean(mining.value?.active) || mineRequested.value);
+  /** The rate to show: the node keeps it between blocks, so auto-mine does not dip to 0 each block. */
+  const hashRate = computed(() => {
+    const state = mining.value;
+    if (!state?.active) return 0;
+    return state.hashRate || state.progress?.hashRate || 0;
+  });
 
-  function addSample(state: MiningStateDto, now = Date.now()): void {
-    const rate = state.active ? (state.progress?.hashRate ?? 0) : 0;
+  function addSample(state: MiningState, now = Date.now()): void {
+    const rate = state.active ? state.hashRate || state.progress?.hashRate || 0 : 0;
     const kept = samples.value.filter((sample) => now - sample.t <= RATE_WINDOW_MS);
     // Idle periods need only one zero at each edge, not four a second.
     const last = kept[kept.length - 1];
@@ -40,7 +47,7 @@ export const useNodeStore = defineStore('node', () => {
     samples.value = kept.slice(-MAX_SAMPLES);
   }
 
-  function applyMining(state: MiningStateDto): void {
+  function applyMining(state: MiningState): void {
     if (status.value) status.value = { ...status.value, mining: state };
     if (!state.active) stopping.value = false;
     addSample(state);
@@ -118,6 +125,7 @@ export const useNodeStore = defineStore('node', () => {
     lastMined,
     mining,
     isMining,
+    hashRate,
     stopping,
     start,
     stop,

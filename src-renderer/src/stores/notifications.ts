@@ -5,25 +5,17 @@ import type { ClientError } from '@renderer/api';
 /** How a notification looks and how long it stays. */
 export type NotificationKind = 'success' | 'info' | 'warning' | 'error';
 
-/** One message to the user: an i18n key with its parameters, translated when shown. */
+/**
+ * One message to the user, worded when shown (so it follows a change of language): an i18n key with
+ * its params (which may hold the node's messages), or an operation's error, worded by errorText().
+ */
 export interface Notification {
   id: number;
   kind: NotificationKind;
   key: string;
   params: Record<string, unknown>;
+  error?: ClientError;
 }
-
-/** Error codes that have their own words; anything else shows the node's message. */
-const KNOWN_CODES = new Set([
-  'invalid-transaction',
-  'invalid-address',
-  'invalid-settings',
-  'mining-cancelled',
-  'not-found',
-  'unauthorized',
-  'network',
-  'timeout',
-]);
 
 const MAX_VISIBLE = 5;
 const AUTO_DISMISS_MS: Record<NotificationKind, number> = {
@@ -39,7 +31,12 @@ export const useNotificationsStore = defineStore('notifications', () => {
   let nextId = 1;
   const timers = new Map<number, ReturnType<typeof setTimeout>>();
 
-  function push(kind: NotificationKind, key: string, params: Record<string, unknown> = {}): number {
+  function push(
+    kind: NotificationKind,
+    key: string,
+    params: Record<string, unknown> = {},
+    error?: ClientError,
+  ): number {
     const id = nextId++;
     // The same message twice in a row is shown once (a retry loop should not flood the screen).
     const last = items.value[items.value.length - 1];
@@ -47,11 +44,12 @@ export const useNotificationsStore = defineStore('notifications', () => {
       last &&
       last.key === key &&
       last.kind === kind &&
-      JSON.stringify(last.params) === JSON.stringify(params)
+      JSON.stringify(last.params) === JSON.stringify(params) &&
+      JSON.stringify(last.error) === JSON.stringify(error)
     ) {
       return last.id;
     }
-    items.value.push({ id, kind, key, params });
+    items.value.push(error === undefined ? { id, kind, key, params } : { id, kind, key, params, error });
     while (items.value.length > MAX_VISIBLE) dismiss(items.value[0]!.id);
     const ms = AUTO_DISMISS_MS[kind];
     if (ms > 0)
@@ -73,12 +71,11 @@ export const useNotificationsStore = defineStore('notifications', () => {
     for (const item of [...items.value]) dismiss(item.id);
   }
 
-  /** Shows an operation's error in words that say what to do. */
+  /** Shows an operation's error in words that say what to do, in the viewer's language. */
   function error(err: ClientError): number {
-    if (err.code === 'internal') return push('error', 'notify.bug', { message: err.message });
+    if (err.code === 'internal') return push('error', 'notify.bug', {}, err);
     if (err.code === 'mining-cancelled') return push('info', 'errors.mining-cancelled');
-    const key = KNOWN_CODES.has(err.code) ? `errors.${err.code}` : 'errors.unknown';
-    return push('error', key, { message: err.message });
+    return push('error', `errors.${err.code}`, {}, err);
   }
 
   return {

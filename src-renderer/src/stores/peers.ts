@@ -1,39 +1,37 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { PeerDto, ResolveReportDto } from '@shared/api';
+import type { PeerInfo, ResolveReportDto } from '@shared/api';
+import { parsePeerAddress } from '@shared/address';
+import { isMessage, message, type Message } from '@shared/messages';
 import { onOpen, useDashboardClient } from '@renderer/api';
+import { errorWording, type Wording } from '@renderer/i18n/message';
 import { useNotificationsStore } from './notifications';
 
-/** Accepts `host:port` or `http(s)://host:port`; returns the `host:port` form, or null. */
-export function normalizePeerAddress(input: string): string | null {
-  const text = input.trim();
-  if (!text) return null;
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (!url.hostname || !url.port) return null;
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username) return null;
-  return `${url.hostname}:${url.port}`;
+/** Beyond this many new peers at once, one notification says how many instead of one each. */
+const ADDED_ONE_BY_ONE = 3;
+
+/**
+ * The addresses in what was typed or pasted: separated by spaces, new lines or commas (a list copied
+ * from a chat, a spreadsheet or the projector), the full-width comma and 、 included.
+ */
+export function splitPeerInput(text: string): string[] {
+  return text.split(/[\s,;，、；]+/u).filter((part) => part !== '');
 }
 
-/** The peers table, adding/removing peers and conflict resolution with its report. */
+/** The peers table, adding/removing peers and consensus with its report. */
 export const usePeersStore = defineStore('peers', () => {
-  const peers = shallowRef<PeerDto[]>([]);
+  const peers = shallowRef<PeerInfo[]>([]);
   const loading = ref(false);
   const adding = ref(false);
-  const addError = ref<{ key: string; params?: Record<string, unknown> } | null>(null);
+  /** Why inputs of the last add were refused, one line each (empty: none). */
+  const addErrors = ref<Wording[]>([]);
   const refreshing = ref(false);
   const resolving = ref(false);
   const removing = ref<string | null>(null);
   const report = shallowRef<ResolveReportDto | null>(null);
   let unsubscribers: (() => void)[] = [];
 
-  const onlineCount = computed(() => peers.value.filter((peer) => peer.online).length);
+  const onlineCount = computed(() => peers.value.filter((peer) => peer.status === 'online').length);
 
   async function refreshList(): Promise<void> {
     loading.value = true;
@@ -52,42 +50,69 @@ export const usePeersStore = defineStore('peers', () => {
     else useNotificationsStore().error(result.error);
   }
 
-  /** Validates and adds; warns when main found the new peer silent. Returns true when added. */
+  /**
+   * Adds the addresses typed or pasted (one or a list). Each is checked with the node's own rules
+   * first, so a mistyped one is refused here with the reason; the node then refuses what only it can
+   * tell (this node itself, a full book) and says which were peers already. Returns true when every
+   * address was added or known, so the field can be emptied; refused ones stay listed with why.
+   */
   async function add(input: string): Promise<boolean> {
-    addError.value = null;
-    const address = normalizePeerAddress(input);
-    if (!address) {
-      addError.value = { key: 'peers.invalidAddress' };
+    addErrors.value = [];
+    const items = splitPeerInput(input);
+    if (items.length === 0) {
+      addErrors.value = [{ message: message('address-empty') }];
+      return false;
+    }
+    // One address: its reason alone. Several: each reason after the text it is about.
+    const refusal = (text: string, reason: Message): Wording =>
+      items.length === 1 ? { message: reason } : { key: 'peers.refusedOne', params: { input: text, reason } };
+    const refused: Wording[] = [];
+    const valid: string[] = [];
+    for (const item of items) {
+      const parsed = parsePeerAddress(item);
+      if (!parsed.ok) refused.push(refusal(parsed.input, parsed.reason));
+      else if (!valid.includes(parsed.address)) valid.push(parsed.address);
+    }
+    if (valid.length === 0) {
+      addErrors.value = refused;
       return false;
     }
     adding.value = true;
-    const client = useDashboardClient();
     const notifications = useNotificationsStore();
     try {
-      const added = await client.addPeers({ addresses: [address] });
-      if (!added.ok) {
-        if (added.error.code === 'invalid-address') addError.value = { key: 'peers.invalidAddress' };
-        else notifications.error(added.error);
+      const result = await useDashboardClient().addPeers({ addresses: valid });
+      if (!result.ok) {
+        const detail = result.error.detail;
+        if (detail?.code === 'register-none-valid' && isMessage(detail.params['reason'])) {
+          refused.push(refusal(String(detail.params['input']), detail.params['reason']));
+        } else if (result.error.code === 'invalid-address' || result.error.code === 'too-many-peers') {
+          refused.push(errorWording(result.error));
+        } else {
+          notifications.error(result.error);
+        }
+        addErrors.value = refused;
         return false;
       }
-      peers.value = added.value.peers;
-      const rejected = added.value.rejected[0];
-      if (
-        rejected &&
-        added.value.added.length === 0 &&
-        !peers.value.some((peer) => peer.address === address)
-      ) {
-        addError.value = { key: 'errors.unknown', params: { message: rejected.reason } };
-        return false;
+      const { added, known, rejected, reachable } = result.value;
+      peers.value = result.value.peers;
+      for (const r of rejected) refused.push(refusal(r.input, r.reason));
+      // Main asked the new peers before answering: say which answered.
+      const silent = added.filter(
+        (address) =>
+          !(reachable[address] ?? peers.value.find((peer) => peer.address === address)?.status === 'online'),
+      );
+      if (added.length > ADDED_ONE_BY_ONE) {
+        notifications.success('peers.addedMany', { count: added.length });
+        if (silent.length > 0) notifications.warning('peers.addedManyOffline', { count: silent.length });
+      } else {
+        for (const address of added) {
+          if (silent.includes(address)) notifications.warning('peers.addedOffline', { address });
+          else notifications.success('peers.added', { address });
+        }
       }
-      // Main asked the new peer before answering. The node may spell the address its own way, and an
-      // address it already knew is not in `added`: then its row says whether it answered last time.
-      const key = added.value.added[0] ?? address;
-      const answered =
-        added.value.reachable[key] ?? peers.value.find((peer) => peer.address === key)?.online !== false;
-      if (answered) notifications.success('peers.added', { address });
-      else notifications.warning('peers.addedOffline', { address });
-      return true;
+      for (const address of known) notifications.info('peers.known', { address });
+      addErrors.value = refused;
+      return refused.length === 0;
     } finally {
       adding.value = false;
     }
@@ -115,7 +140,9 @@ export const usePeersStore = defineStore('peers', () => {
     }
     report.value = result.value;
     if (result.value.replaced)
-      notifications.success('notify.chainReplaced', { winner: result.value.winner ?? '' });
+      notifications.success('notify.chainReplaced', {
+        winner: result.value.winnerName ?? result.value.winner ?? '',
+      });
     else notifications.info('notify.chainKept');
     void refreshList();
     return result.value;
@@ -139,7 +166,7 @@ export const usePeersStore = defineStore('peers', () => {
     peers,
     loading,
     adding,
-    addError,
+    addErrors,
     refreshing,
     resolving,
     removing,

@@ -1,8 +1,45 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { SettingsDto } from '@shared/api';
+import { message, type MessageCode } from '@shared/messages';
+import { parseWholeNumber, validateSettings, type Settings } from '@shared/settings';
 import { onOpen, useDashboardClient } from '@renderer/api';
+import { errorWording, type Wording } from '@renderer/i18n/message';
 import { useNotificationsStore } from './notifications';
+
+/** The settings form as typed: number fields may hold the text of a text box. */
+export type SettingsDraft = {
+  [K in keyof Settings]: Settings[K] | (Settings[K] extends number ? string : never);
+};
+
+/** The reason a number field that is not a whole number gets (the node's own for that field). */
+const NUMBER_REASONS: Partial<Record<keyof Settings, MessageCode>> = {
+  port: 'settings-port',
+  difficulty: 'settings-difficulty',
+  workers: 'settings-workers',
+  dashboardPort: 'settings-port',
+};
+
+/**
+ * Checks the form with the node's rules (shared/settings.ts) before anything is sent: a number field
+ * must be digits only ("abc", "0x10" and an emptied box are refused with the field's reason, never
+ * sent as 0), then the whole is checked as the node will check it.
+ */
+export function checkSettingsDraft(
+  draft: SettingsDraft,
+): { ok: true; settings: Settings } | { ok: false; field: keyof Settings; reason: Wording } {
+  const values: Record<string, unknown> = { ...draft };
+  for (const [field, code] of Object.entries(NUMBER_REASONS) as [keyof Settings, MessageCode][]) {
+    const value = values[field];
+    if (typeof value !== 'string') continue;
+    const parsed = parseWholeNumber(value);
+    if (!parsed.ok) return { ok: false, field, reason: { message: message(code) } };
+    values[field] = parsed.value;
+  }
+  const checked = validateSettings(values);
+  if (!checked.ok) return { ok: false, field: checked.field, reason: { message: checked.reason } };
+  return { ok: true, settings: checked.settings };
+}
 
 /** Mirrors the node's settings; saves changes and resets the chain. */
 export const useSettingsStore = defineStore('settings', () => {
@@ -10,8 +47,8 @@ export const useSettingsStore = defineStore('settings', () => {
   const loading = ref(false);
   const saving = ref(false);
   const resetting = ref(false);
-  /** The node's refusal, keyed by the field at fault. */
-  const fieldErrors = ref<Record<string, string>>({});
+  /** Why a field is refused (by the form's checks or the node), keyed by the field at fault. */
+  const fieldErrors = ref<Partial<Record<keyof Settings | string, Wording>>>({});
   let unsubscribers: (() => void)[] = [];
 
   async function refresh(): Promise<void> {
@@ -22,9 +59,15 @@ export const useSettingsStore = defineStore('settings', () => {
     else useNotificationsStore().error(result.error);
   }
 
-  /** Saves what changed; returns true when saved. */
-  async function save(draft: SettingsDto): Promise<boolean> {
+  /** Checks the form, then saves what changed; returns true when saved. */
+  async function save(input: SettingsDraft): Promise<boolean> {
     fieldErrors.value = {};
+    const checked = checkSettingsDraft(input);
+    if (!checked.ok) {
+      fieldErrors.value = { [checked.field]: checked.reason };
+      return false;
+    }
+    const draft = checked.settings;
     const current = settings.value;
     const patch: Partial<SettingsDto> = {};
     for (const key of Object.keys(draft) as (keyof SettingsDto)[]) {
@@ -43,7 +86,7 @@ export const useSettingsStore = defineStore('settings', () => {
       notifications.success('settings.saved');
       return true;
     }
-    if (result.error.field) fieldErrors.value = { [result.error.field]: result.error.message };
+    if (result.error.field) fieldErrors.value = { [result.error.field]: errorWording(result.error) };
     notifications.error(result.error);
     return false;
   }

@@ -1,28 +1,35 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { SubmittedTransaction, TransactionDto, TransactionInput } from '@shared/api';
+import { message } from '@shared/messages';
+import { checkParty, parseAmountText } from '@shared/transaction';
 import { onOpen, useDashboardClient } from '@renderer/api';
+import { errorWording, type Wording } from '@renderer/i18n/message';
 import { useNotificationsStore } from './notifications';
 import { useCoalesced } from '@renderer/composables/use-coalesced';
 
-/** A form field's error: an i18n key, or the node's own words. */
-export interface FieldError {
-  key: string;
-  params?: Record<string, unknown>;
-}
+/** A form field's error, worded in the viewer's language when shown. */
+export type FieldError = Wording;
 
 /** The form's fields. */
 export type TransactionField = 'sender' | 'recipient' | 'amount';
 
-/** Checks a transaction as the node will (non-empty strings, finite amount > 0). */
+/**
+ * Checks a transaction with the node's own rules (shared/transaction.ts), so the form refuses what
+ * the node would, with the same reason: an empty or too long party, "0x10", "-1", full-width digits.
+ */
 export function validateTransaction(input: TransactionInput): Partial<Record<TransactionField, FieldError>> {
   const errors: Partial<Record<TransactionField, FieldError>> = {};
-  if (!String(input.sender).trim()) errors.sender = { key: 'tx.errors.required' };
-  if (!String(input.recipient).trim()) errors.recipient = { key: 'tx.errors.required' };
+  for (const field of ['sender', 'recipient'] as const) {
+    const reason = checkParty(field, String(input[field]).trim(), true);
+    if (reason !== null) errors[field] = { message: reason };
+  }
   const amountText = String(input.amount).trim();
-  const amount = Number(amountText);
-  if (!amountText) errors.amount = { key: 'tx.errors.required' };
-  else if (!Number.isFinite(amount) || amount <= 0) errors.amount = { key: 'tx.errors.amountPositive' };
+  if (amountText === '') errors.amount = { message: message('tx-amount-missing') };
+  else {
+    const amount = parseAmountText(amountText);
+    if (!amount.ok) errors.amount = { message: amount.reason };
+  }
   return errors;
 }
 
@@ -59,7 +66,7 @@ export const useTransactionsStore = defineStore('transactions', () => {
     }
     const field = result.error.field;
     if (field === 'sender' || field === 'recipient' || field === 'amount') {
-      fieldErrors.value = { [field]: { key: 'errors.unknown', params: { message: result.error.message } } };
+      fieldErrors.value = { [field]: errorWording(result.error) };
     } else {
       useNotificationsStore().error(result.error);
     }
