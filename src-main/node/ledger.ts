@@ -337,7 +337,7 @@ export class Ledger {
     records: readonly ChainRecord[],
     trusted: boolean,
   ): {
-    damage: { block: number; reason: string } | null;
+    damage: { block: number; reason: Message } | null;
     cut: ChainRecord[];
   } {
     for (let r = 0; r < records.length; r++) {
@@ -362,7 +362,7 @@ export class Ledger {
         // not commit to (a hand edit changes a block, not the next one's link), so it goes too.
         const suspect =
           sealed !== null &&
-          sealed.reason === 'block-link' &&
+          sealed.reason.code === 'block-link' &&
           sealed.at === keep + 1 &&
           keep > 1 &&
           keep === this.blocks.length;
@@ -370,7 +370,8 @@ export class Ledger {
         cut.push(...texts.map((text): ChainRecord => ({ kind: 'block', text })), ...records.slice(r + 1));
         this.recount();
         const block = sealed === null ? keep : sealed.at - (suspect ? 1 : 0);
-        return { damage: { block, reason: sealed?.reason ?? 'block-link' }, cut };
+        const reason = sealed?.reason ?? message('block-link', { block: keep + 1, previous: keep });
+        return { damage: { block, reason }, cut };
       }
       if (record.kind === 'block') this.applyBlock(sealed.blocks[0]!);
       else if (record.kind === 'adopt') this.applyAdopt(keep, sealed.blocks);
@@ -384,7 +385,7 @@ export class Ledger {
         this.blocks.pop();
         this.recount();
         return {
-          damage: { block: tip.index, reason: checked.reason.code },
+          damage: { block: tip.index, reason: checked.reason },
           cut: [{ kind: 'block', text: tip.text }],
         };
       }
@@ -402,7 +403,7 @@ export class Ledger {
   private sealRun(
     texts: readonly string[],
     keep: number,
-  ): { ok: true; blocks: SealedBlock[] } | { ok: false; at: number; reason: string; good: SealedBlock[] } {
+  ): { ok: true; blocks: SealedBlock[] } | { ok: false; at: number; reason: Message; good: SealedBlock[] } {
     const out: SealedBlock[] = [];
     let previous: SealedBlock | undefined = keep > 0 ? this.blocks[keep - 1] : undefined;
     for (let i = 0; i < texts.length; i++) {
@@ -414,9 +415,16 @@ export class Ledger {
         block = SealedBlock.fromCanonical(text);
       } else {
         const checked = sealLine(text, position);
-        if (!checked.ok) return { ok: false, at: position, reason: checked.reason.code, good: out };
+        if (!checked.ok) return { ok: false, at: position, reason: checked.reason, good: out };
         block = checked.block;
-        if (block.index !== position) return { ok: false, at: position, reason: 'block-index', good: out };
+        if (block.index !== position) {
+          return {
+            ok: false,
+            at: position,
+            reason: message('block-index', { block: position, index: block.index }),
+            good: out,
+          };
+        }
       }
       if (position > 1) {
         const linked = previousHashOf(block.text);
@@ -427,7 +435,12 @@ export class Ledger {
             if (i === 0) this.blocks[keep - 1] = again.block;
             else out[i - 1] = again.block;
           } else {
-            return { ok: false, at: position, reason: 'block-link', good: out };
+            return {
+              ok: false,
+              at: position,
+              reason: message('block-link', { block: position, previous: position - 1 }),
+              good: out,
+            };
           }
         }
       }

@@ -152,6 +152,7 @@ export class Miner {
       this.progress = null;
       this.emit();
       let seen = 0;
+      const searchStarted = performance.now();
       let proof: bigint;
       try {
         proof = await this.deps.searcher.find(proofJobFor(this.deps.rules(), tip), {
@@ -170,7 +171,15 @@ export class Miner {
         if (abort.signal.aborted) throw new NodeError('mining-cancelled', message('mining-cancelled'));
         throw error;
       }
-      tried += seen;
+      // A proof found before the first progress report (easy difficulties) still shows a rate: the
+      // search counts up from 0, so about `proof` candidates were tried.
+      const attempts = seen > 0 ? seen : Number(proof) + 1;
+      tried += attempts;
+      const searchMs = performance.now() - searchStarted;
+      if (seen === 0 && searchMs > 0) {
+        this.lastRate = (attempts * 1000) / searchMs;
+        this.lastRateAt = performance.now();
+      }
       if (abort.signal.aborted && abort.signal.reason === STOPPED) {
         throw new NodeError('mining-cancelled', message('mining-cancelled'));
       }

@@ -9,7 +9,7 @@ import { proofJobFor } from '../chain/proof.ts';
 import { newNodeId, newTransactionId, parseNewTransaction } from '../chain/transaction.ts';
 import type { PendingTransaction, PyValue, Rules } from '../chain/types.ts';
 import type { ProofSearcher } from '../mining/types.ts';
-import type { ActivityEntry, ActivityKind, NodeStatus, PeerInfo } from '../shared/api.ts';
+import type { ActivityEntry, ActivityKind, NearbyNetwork, NodeStatus, PeerInfo } from '../shared/api.ts';
 import { NodeError } from '../shared/errors.ts';
 import { message, renderMessage, type Message } from '../shared/messages.ts';
 import {
@@ -23,8 +23,17 @@ import { Emitter } from './emitter.ts';
 import { Ledger } from './ledger.ts';
 import { Miner } from './miner.ts';
 import { PeerBook } from './peers.ts';
-import type { NodeLogger, NodeNetwork, NodeStorage, PeerClient, SavedPeer } from './ports.ts';
+import type {
+  ExchangedPeer,
+  NodeCard,
+  NodeLogger,
+  NodeNetwork,
+  NodeStorage,
+  PeerClient,
+  SavedPeer,
+} from './ports.ts';
 import { resolveWithPeers } from './resolve.ts';
+import { Network, type Sighting } from './network.ts';
 import type { MineResult, NodeApi, NodeEvents, RegisterResult, ResolveReport } from './types.ts';
 
 /** What a node is built from. */
@@ -37,6 +46,8 @@ export interface NodeDeps {
   describeStorageError: (error: unknown) => Message;
   /** Settings given on the command line, applied over the saved ones. */
   overrides?: Partial<Settings>;
+  /** Blockparty's version, told to peers. */
+  version?: string;
   /** Seconds since the epoch as a float, like Python's `time.time()`. */
   clock?: () => number;
   log?: NodeLogger;
@@ -50,6 +61,7 @@ export class BlockpartyNode implements NodeApi {
   private readonly activityLog = new ActivityLog(ACTIVITY_MAX);
   private readonly miner: Miner;
   private readonly book: PeerBook;
+  private readonly network: Network;
   private chainJsonCache: string | null = null;
   private resolving: Promise<ResolveReport> | null = null;
   private closed = false;
@@ -87,6 +99,73 @@ export class BlockpartyNode implements NodeApi {
       },
       savedPeers,
     );
+    this.network = new Network({
+      ledger,
+      book: this.book,
+      client: deps.client,
+      where: deps.network,
+      nodeId: id,
+      card: () => this.card(),
+      rules: () => this.rules(),
+      live: () => this.current.liveNetwork && !this.closed,
+      chainChanged: (reason) => this.chainChanged(reason),
+      pendingChanged: () => this.events.emit('pending-changed', { count: this.ledger.pending.length }),
+      record: (kind, what) => this.record(kind, what),
+      log: deps.log,
+    });
+  }
+
+  /** Starts the live network (call once the peer server listens: peers are told our port). */
+  startNetwork(): void {
+    this.network.start();
+  }
+
+  /** What this node tells other nodes about itself. */
+  card(): NodeCard {
+    const tip = this.ledger.tip;
+    return {
+      id: this.id,
+      name: this.current.name,
+      port: this.deps.network.port(),
+      version: this.deps.version ?? '0.1.0',
+      profile: this.current.profile,
+      difficulty: this.current.difficulty,
+      length: this.ledger.chain.length,
+      lastHash: tip.hash,
+      genesisHash: this.ledger.chain[0]!.hash,
+    };
+  }
+
+  hello(remote: string | undefined, body: unknown): { card: NodeCard; peers: ExchangedPeer[] } {
+    return this.network.hello(remote, body);
+  }
+
+  receiveBlocks(remote: string | undefined, body: unknown): Promise<{ status: string; length: number }> {
+    return this.network.receiveBlocks(remote, body);
+  }
+
+  receiveTransactions(remote: string | undefined, body: unknown): Promise<{ accepted: number }> {
+    return this.network.receiveTransactions(remote, body);
+  }
+
+  syncPage(body: unknown): string {
+    return this.network.syncPage(body);
+  }
+
+  peerList(): ReturnType<Network['peerList']> {
+    return this.network.peerList();
+  }
+
+  sighted(found: Sighting): void {
+    this.network.sighted(found);
+  }
+
+  nearby(): NearbyNetwork[] {
+    return this.network.nearby();
+  }
+
+  joinNetwork(network: string, confirmed: boolean): Promise<{ blocks: number }> {
+    return this.network.join(network, confirmed);
   }
 
   /** Loads (or creates) the node's state from its storage. Throws NodeError when it cannot start. */
@@ -193,6 +272,7 @@ export class BlockpartyNode implements NodeApi {
       throw error;
     }
     const index = this.ledger.tip.index + 1;
+    this.network.transactionAccepted(transaction, null, null);
     this.events.emit('pending-changed', { count: this.ledger.pending.length });
     this.record('transaction', message('transaction-queued', { tx: describeTx(parsed.tx), index }));
     return { index, transaction };
@@ -226,6 +306,7 @@ export class BlockpartyNode implements NodeApi {
       throw error;
     }
     for (const peer of result.added) this.record('peer-added', message('peer-added', { peer }));
+    this.network.peersAdded([...result.added, ...result.known]);
     for (const r of result.rejected) {
       this.record('rejected-input', message('address-refused', { input: r.input, reason: r.reason }));
     }
@@ -278,6 +359,8 @@ export class BlockpartyNode implements NodeApi {
       void this.deps.searcher.warm(proofJobFor(this.rules(), this.ledger.tip)).catch(() => undefined);
     }
     if (before.autoMine !== next.autoMine) this.miner.setAuto(next.autoMine);
+    // Back to the live network: introduce ourselves again to everyone we know.
+    if (!before.liveNetwork && next.liveNetwork) this.network.peersAdded(this.book.addresses());
     return this.settings();
   }
 
@@ -308,7 +391,11 @@ export class BlockpartyNode implements NodeApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // The miner stops first and at once: a `GET /mine` the server waits for ends with it.
+    this.miner.stop();
+    const networkStopped = this.network.stop();
     await this.miner.close();
+    await networkStopped;
     await this.resolving?.catch(() => undefined);
     await this.ledger.settle();
   }
@@ -347,6 +434,7 @@ export class BlockpartyNode implements NodeApi {
 
   private onMined({ block, ms }: MineResult): void {
     this.chainChanged('mined');
+    this.network.blockMined(block);
     const proof = /"proof": (\d+)/.exec(block.text)?.[1] ?? '?';
     this.record('mined', message('mined', { index: block.index, proof, seconds: (ms / 1000).toFixed(1) }));
   }

@@ -125,6 +125,45 @@ export class PeerBook {
     return { peers: this.addresses(), added, known, rejected };
   }
 
+  /**
+   * Adds a peer the network found (discovery, a hello, peer exchange) when there is room; returns it,
+   * or the one already known, or undefined when the book is full or the disk refused.
+   */
+  adopt(address: string, source: PeerSource): PeerInfo | undefined {
+    const known = this.book.get(address);
+    if (known !== undefined) return known;
+    if (this.book.size >= PEERS_MAX) return undefined;
+    const peer = emptyPeer(address, source);
+    this.book.set(address, peer);
+    try {
+      this.save();
+    } catch {
+      this.book.delete(address);
+      return undefined;
+    }
+    return peer;
+  }
+
+  /**
+   * Updates what we know of a peer. A new id or name is saved (remembered peers keep their names);
+   * the rest is health, kept in memory. Listeners hear of it at the next `tell()`.
+   */
+  update(address: string, patch: Partial<Omit<PeerInfo, 'address' | 'source'>>): void {
+    const peer = this.book.get(address);
+    if (peer === undefined) return;
+    const renamed =
+      (patch.id !== undefined && patch.id !== peer.id) ||
+      (patch.name !== undefined && patch.name !== peer.name);
+    Object.assign(peer, patch);
+    if (renamed) {
+      try {
+        this.save();
+      } catch {
+        // The name comes back with the next heartbeat; a full disk must not stop the network.
+      }
+    }
+  }
+
   /** Forgets a peer; throws NodeError('not-found') when it is not in the book. */
   remove(address: string): string {
     const parsed = parsePeerAddress(address);
@@ -220,10 +259,14 @@ export class PeerBook {
     return null;
   }
 
-  private saveAndTell(): void {
+  private save(): void {
     this.deps.state.savePeers(
       [...this.book.values()].map((p) => ({ address: p.address, source: p.source, id: p.id, name: p.name })),
     );
+  }
+
+  private saveAndTell(): void {
+    this.save();
     this.deps.changed(this.list());
   }
 }

@@ -25,7 +25,7 @@ export interface ChainLogDamage {
   line: number;
   /** How many records before it are whole. */
   recordsBefore: number;
-  reason: string;
+  reason: Message;
 }
 
 /** What reading the chain log found. */
@@ -172,7 +172,11 @@ export type PushAnswer = { ok: true; status: PushStatus; length: number } | { ok
 /** A page of blocks after the first hash of a locator the other node holds. */
 export type SyncAnswer =
   | { ok: true; fork: number; length: number; blocks: SealedBlock[] }
-  | { ok: false; outcome: 'unreachable' | 'timeout' | 'not-a-node' | 'invalid' | 'too-large' | 'busy'; reason: Message };
+  | {
+      ok: false;
+      outcome: 'unreachable' | 'timeout' | 'not-a-node' | 'invalid' | 'too-large' | 'busy';
+      reason: Message;
+    };
 
 /** Talks HTTP to other nodes, with the caps and timeouts that keep a hostile peer harmless. */
 export interface PeerClient {
@@ -183,7 +187,10 @@ export interface PeerClient {
   /** `POST /blockparty/hello` with our card; the answer carries the other node's card and peers. */
   hello(address: string, card: NodeCard): Promise<HelloAnswer>;
   /** `POST /blockparty/blocks`: the blocks' canonical texts, sent as they are. */
-  pushBlocks(address: string, push: { from: string; origin: string; blocks: readonly SealedBlock[] }): Promise<PushAnswer>;
+  pushBlocks(
+    address: string,
+    push: { from: string; origin: string; blocks: readonly SealedBlock[] },
+  ): Promise<PushAnswer>;
   /** `POST /blockparty/transactions`: relayed transactions with their envelope ids. */
   pushTransactions(
     address: string,
@@ -196,7 +203,7 @@ export interface PeerClient {
    */
   sync(
     address: string,
-    locator: readonly string[],
+    locator: readonly (readonly [number, string])[],
     limit: number,
     rules: Rules,
     start: (fork: number) => ValidationStart | null,

@@ -5,12 +5,15 @@ import type {
   ActivityEntry,
   ChainChange,
   MiningState,
+  NearbyNetwork,
   NodeStatus,
   PeerInfo,
   PeerOutcome,
   RefusedAddress,
 } from '../shared/api.ts';
 import type { Settings } from '../shared/settings.ts';
+import type { Sighting } from './network.ts';
+import type { ExchangedPeer, NodeCard } from './ports.ts';
 
 export type { ActivityEntry, MiningState, NodeStatus, PeerInfo, PeerOutcome } from '../shared/api.ts';
 
@@ -96,6 +99,33 @@ export interface NodeApi {
   activity(): ActivityEntry[];
   /** The name of the node whose id this is, when known (this node or a peer). */
   nameOf(nodeId: string): string | null;
+
+  // ── the live network (the peer server's own routes, and discovery) ──
+  /** What this node tells other nodes about itself (the info route, hellos). */
+  card(): NodeCard;
+  /** `POST /blockparty/hello` from the socket address `remote`: our card and some of our peers. */
+  hello(remote: string | undefined, body: unknown): { card: NodeCard; peers: ExchangedPeer[] };
+  /** `POST /blockparty/blocks`: a peer pushes its new tip. */
+  receiveBlocks(remote: string | undefined, body: unknown): Promise<{ status: string; length: number }>;
+  /** `POST /blockparty/transactions`: a peer relays transactions. */
+  receiveTransactions(remote: string | undefined, body: unknown): Promise<{ accepted: number }>;
+  /** `POST /blockparty/sync`: the blocks after a locator, as the route's JSON text. */
+  syncPage(body: unknown): string;
+  /** `GET /blockparty/peers`. */
+  peerList(): {
+    address: string;
+    kind: string;
+    status: string;
+    id: string | null;
+    name: string | null;
+    length: number | null;
+  }[];
+  /** A node seen on the LAN by discovery. */
+  sighted(found: Sighting): void;
+  /** Networks seen nearby. */
+  nearby(): NearbyNetwork[];
+  /** Joins another network (asks first when this node has blocks of its own: NodeError with `confirm`). */
+  joinNetwork(network: string, confirmed: boolean): Promise<{ blocks: number }>;
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends keyof NodeEvents>(event: K, listener: (payload: NodeEvents[K]) => void): () => void;
 }

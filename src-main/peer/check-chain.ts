@@ -44,7 +44,8 @@ export function checkChainText(request: ChainCheckRequest): ChainCheckResult {
     return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node'), blocks: null };
   }
   const raw = body[key];
-  const checked = request.start === undefined ? validateChain(raw, rules) : validateSuffix(raw, request.start, rules);
+  const checked =
+    request.start === undefined ? validateChain(raw, rules) : validateSuffix(raw, request.start, rules);
   if (!checked.ok) {
     return {
       ok: false,

@@ -92,8 +92,16 @@ export function getFromPeer(
       });
     const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
     const headers: Record<string, string | number> = { accept: 'application/json' };
-    if (body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': body.length });
-    const req = request({ host, port, path, method: options.method ?? 'GET', headers, agent: options.agent ?? false });
+    if (body !== undefined)
+      Object.assign(headers, { 'content-type': 'application/json', 'content-length': body.length });
+    const req = request({
+      host,
+      port,
+      path,
+      method: options.method ?? 'GET',
+      headers,
+      agent: options.agent ?? false,
+    });
     const timer = setTimeout(
       () =>
         finish({
@@ -202,7 +210,12 @@ export function createPeerClient(
   const slots = new Semaphore(options.concurrency ?? DEFAULT_PEER_CONCURRENCY);
   const checker = options.checker ?? createChainChecker();
   // Keep-alive: heartbeats and pushes to the same peers reuse their connections.
-  const agent = new Agent({ keepAlive: true, maxSockets: 2, maxTotalSockets: options.concurrency ?? DEFAULT_PEER_CONCURRENCY, timeout: timeoutMs });
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: 2,
+    maxTotalSockets: options.concurrency ?? DEFAULT_PEER_CONCURRENCY,
+    timeout: timeoutMs,
+  });
   let inFlight = 0;
 
   async function fetchChain(address: string, rules: Rules): Promise<FetchedChain> {
@@ -272,7 +285,11 @@ export function createPeerClient(
     );
     if (!response.ok) {
       const outcome = response.failure === 'too-large' ? 'not-a-node' : response.failure;
-      return { ok: false, outcome, reason: outcome === 'not-a-node' ? message('peer-not-a-node') : response.reason };
+      return {
+        ok: false,
+        outcome,
+        reason: outcome === 'not-a-node' ? message('peer-not-a-node') : response.reason,
+      };
     }
     if (response.status === 404) return { ok: true, kind: 'tutorial', ms: response.ms };
     const card = response.status === 200 ? parseCard(jsonOf(response.body)) : null;
@@ -293,20 +310,29 @@ export function createPeerClient(
 
   /** A POST of JSON to one of our own routes, within the small-message caps. */
   function post(address: string, path: string, body: string, limit = INFO_MAX_BYTES): Promise<PeerResponse> {
-    return slots.run(() => getFromPeer(address, path, { method: 'POST', body, timeoutMs, maxBytes: limit, agent }));
+    return slots.run(() =>
+      getFromPeer(address, path, { method: 'POST', body, timeoutMs, maxBytes: limit, agent }),
+    );
   }
 
   async function hello(address: string, card: NodeCard): Promise<HelloAnswer> {
     const response = await post(address, '/blockparty/hello', JSON.stringify(cardToWire(card)));
     if (!response.ok) {
       const outcome = response.failure === 'too-large' ? 'not-a-node' : response.failure;
-      return { ok: false, outcome, reason: outcome === 'not-a-node' ? message('peer-not-a-node') : response.reason };
+      return {
+        ok: false,
+        outcome,
+        reason: outcome === 'not-a-node' ? message('peer-not-a-node') : response.reason,
+      };
     }
-    if (response.status === 404) return { ok: false, outcome: 'tutorial', reason: message('peer-not-a-node') };
+    if (response.status === 404)
+      return { ok: false, outcome: 'tutorial', reason: message('peer-not-a-node') };
     const body = response.status === 200 ? jsonOf(response.body) : null;
     const theirs = parseCard(body);
     if (theirs === null) return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node') };
-    const peers = Array.isArray((body as { peers?: unknown }).peers) ? (body as { peers: unknown[] }).peers : [];
+    const peers = Array.isArray((body as { peers?: unknown }).peers)
+      ? (body as { peers: unknown[] }).peers
+      : [];
     return { ok: true, card: theirs, peers: parsePeers(peers), ms: response.ms };
   }
 
@@ -316,7 +342,13 @@ export function createPeerClient(
   ): Promise<PushAnswer> {
     const body = `{"from": "${push.from}", "origin": "${push.origin}", "blocks": [${push.blocks.map((b) => b.text).join(', ')}]}`;
     const response = await slots.run(() =>
-      getFromPeer(address, '/blockparty/blocks', { method: 'POST', body, timeoutMs, maxBytes: INFO_MAX_BYTES, agent }),
+      getFromPeer(address, '/blockparty/blocks', {
+        method: 'POST',
+        body,
+        timeoutMs,
+        maxBytes: INFO_MAX_BYTES,
+        agent,
+      }),
     );
     if (!response.ok) return { ok: false, reason: response.reason };
     const answer = jsonOf(response.body) as { status?: unknown; length?: unknown } | null;
@@ -324,7 +356,8 @@ export function createPeerClient(
     if (response.status !== 200 || typeof status !== 'string' || !PUSH_STATUSES.has(status as PushStatus)) {
       return { ok: false, reason: message('peer-not-a-node') };
     }
-    const length = typeof answer!.length === 'number' && Number.isSafeInteger(answer!.length) ? answer!.length : 0;
+    const length =
+      typeof answer!.length === 'number' && Number.isSafeInteger(answer!.length) ? answer!.length : 0;
     return { ok: true, status: status as PushStatus, length };
   }
 
@@ -340,7 +373,7 @@ export function createPeerClient(
 
   async function sync(
     address: string,
-    locator: readonly string[],
+    locator: readonly (readonly [number, string])[],
     limit: number,
     rules: Rules,
     start: (fork: number) => ValidationStart | null,
@@ -355,13 +388,26 @@ export function createPeerClient(
     try {
       const body = JSON.stringify({ locator, limit });
       const response = await slots.run(() =>
-        getFromPeer(address, '/blockparty/sync', { method: 'POST', body, timeoutMs, maxBytes, reserve, agent }),
+        getFromPeer(address, '/blockparty/sync', {
+          method: 'POST',
+          body,
+          timeoutMs,
+          maxBytes,
+          reserve,
+          agent,
+        }),
       );
       if (!response.ok) {
-        return { ok: false, outcome: response.failure === 'too-large' ? 'busy' : response.failure, reason: response.reason };
+        return {
+          ok: false,
+          outcome: response.failure === 'too-large' ? 'busy' : response.failure,
+          reason: response.reason,
+        };
       }
       // The head says where the blocks start: `{"fork": K, "length": N, "blocks": [...]}`.
-      const head = /^\{"fork": (\d{1,9}), "length": (\d{1,9}), "blocks": \[/.exec(response.body.subarray(0, 64).toString('latin1'));
+      const head = /^\{"fork": (\d{1,9}), "length": (\d{1,9}), "blocks": \[/.exec(
+        response.body.subarray(0, 64).toString('latin1'),
+      );
       if (response.status !== 200 || head === null) {
         return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node') };
       }
@@ -373,10 +419,19 @@ export function createPeerClient(
       try {
         checked = await checker.check({ body: response.body, rules, start: from });
       } catch (error) {
-        return { ok: false, outcome: 'not-a-node', reason: message('internal', { error: (error as Error).message }) };
+        return {
+          ok: false,
+          outcome: 'not-a-node',
+          reason: message('internal', { error: (error as Error).message }),
+        };
       }
       if (!checked.ok) return { ok: false, outcome: checked.outcome, reason: checked.reason };
-      return { ok: true, fork, length, blocks: checked.texts.map((text, i) => SealedBlock.fromCanonical(text, checked.hashes[i])) };
+      return {
+        ok: true,
+        fork,
+        length,
+        blocks: checked.texts.map((text, i) => SealedBlock.fromCanonical(text, checked.hashes[i])),
+      };
     } finally {
       inFlight -= held;
     }
@@ -404,7 +459,14 @@ export function createPeerClient(
   };
 }
 
-const PUSH_STATUSES: ReadonlySet<PushStatus> = new Set(['added', 'known', 'behind', 'invalid', 'other-network', 'manual']);
+const PUSH_STATUSES: ReadonlySet<PushStatus> = new Set([
+  'added',
+  'known',
+  'behind',
+  'invalid',
+  'other-network',
+  'manual',
+]);
 const HEX64 = /^[0-9a-f]{64}$/;
 
 function jsonOf(body: Buffer): unknown {
@@ -439,7 +501,8 @@ export function parseCard(body: unknown): NodeCard | null {
   const b = body as Record<string, unknown>;
   const id = typeof b['id'] === 'string' ? b['id'] : b['node_id'];
   if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id)) return null;
-  const int = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null);
+  const int = (v: unknown): number | null =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
   const hash = (v: unknown): string | null => (typeof v === 'string' && HEX64.test(v) ? v : null);
   const name = typeof b['name'] === 'string' ? b['name'].slice(0, 100) : '';
   const profile = b['profile'] === 'article' || b['profile'] === 'dvf' ? b['profile'] : null;

@@ -7,6 +7,7 @@ import { isLoopbackRemote } from '../shared/address.ts';
 import { NodeError, isNodeError, statusOf, type ErrorCode } from '../shared/errors.ts';
 import { message, renderMessage, type Message } from '../shared/messages.ts';
 import { refuseCrossSite } from './cross-site.ts';
+import { cardToWire } from './client.ts';
 
 /** What the peer server needs from the node. */
 export interface PeerServerDeps {
@@ -138,6 +139,37 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
     return reply.code(200).type('application/json').send(body);
   });
 
+  // ── the live network: Blockparty's own routes (a tutorial node answers 404 to them) ──
+
+  app.post('/blockparty/hello', async (request, reply) => {
+    const { card, peers } = node.hello(request.socket.remoteAddress, request.body);
+    return reply
+      .code(200)
+      .type('application/json')
+      .send(JSON.stringify({ ...cardToWire(card), peers }));
+  });
+
+  app.post('/blockparty/blocks', async (request, reply) => {
+    const answer = await node.receiveBlocks(request.socket.remoteAddress, request.body);
+    return reply.code(200).type('application/json').send(JSON.stringify(answer));
+  });
+
+  app.post('/blockparty/transactions', async (request, reply) => {
+    const answer = await node.receiveTransactions(request.socket.remoteAddress, request.body);
+    return reply.code(200).type('application/json').send(JSON.stringify(answer));
+  });
+
+  app.post('/blockparty/sync', async (request, reply) =>
+    reply.code(200).type('application/json').send(node.syncPage(request.body)),
+  );
+
+  app.get('/blockparty/peers', async (_request, reply) =>
+    reply
+      .code(200)
+      .type('application/json')
+      .send(JSON.stringify({ peers: node.peerList() })),
+  );
+
   // The pending pool with each transaction's envelope id (the tutorial has no route for it).
   app.get('/blockparty/pending', async (_request, reply) => {
     const pending = node.pending();
@@ -149,18 +181,8 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
   });
 
   app.get('/blockparty/info', async (_request, reply) => {
-    const status = node.status();
-    return reply.code(200).send({
-      blockparty: deps.version ?? '0.1.0',
-      id: status.nodeId,
-      node_id: status.nodeId,
-      name: status.name,
-      profile: status.profile,
-      difficulty: status.difficulty,
-      length: status.height,
-      last_hash: status.lastHash,
-      genesis_hash: status.genesisHash,
-    });
+    const card = cardToWire(node.card());
+    return reply.code(200).send({ ...card, node_id: card['id'] });
   });
 
   return app;

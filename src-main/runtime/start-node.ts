@@ -15,6 +15,7 @@ import { message } from '../shared/messages.ts';
 import type { Settings } from '../shared/settings.ts';
 import { storageReason } from '../store/errors.ts';
 import { openLogFile, type LogFile } from './log-file.ts';
+import { createDiscovery, type Discovery, type DiscoveryAdvert } from '../discovery/index.ts';
 
 /** How to start a node. */
 export interface StartOptions {
@@ -89,6 +90,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       overrides: options.overrides,
       describeStorageError: (error) => storageReason(error, options.storage.dir),
       log: logFile.log,
+      version: options.version,
     });
   } catch (error) {
     await client.close();
@@ -140,9 +142,60 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   logFile.log('info', `node ${node.id} started on port ${listeningPort}`);
   // The chain checker's thread starts now, in the background: the first resolve should not wait for it.
   client.warm();
+  node.startNetwork();
+
+  // LAN discovery, when it is on and the node listens beyond this computer (loopback never advertises).
+  let discovery: Discovery | null = null;
+  const advert = (): DiscoveryAdvert => {
+    const card = node.card();
+    return {
+      id: card.id,
+      name: card.name,
+      version: /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$/.test(card.version) ? card.version : '0.1.0',
+      network: card.genesisHash.slice(0, 16),
+      profile: card.profile,
+      difficulty: card.difficulty,
+      height: card.length,
+      tip: card.lastHash.slice(0, 16),
+      port: listeningPort,
+    };
+  };
+  const startDiscovery = (): void => {
+    const settings = node.settings();
+    if (!settings.discovery || !settings.bindAll || discovery !== null) return;
+    discovery = createDiscovery({
+      advert: advert(),
+      onFound: (found) =>
+        node.sighted({
+          id: found.id,
+          name: found.name,
+          network: found.network,
+          profile: found.profile,
+          difficulty: found.difficulty,
+          height: found.height,
+          port: found.port,
+          from: found.from,
+        }),
+      log: (line) => logFile.log('info', `discovery: ${line}`),
+    });
+    discovery.start();
+  };
+  const stopDiscovery = async (): Promise<void> => {
+    const old = discovery;
+    discovery = null;
+    await old?.stop().catch(() => undefined);
+  };
+  startDiscovery();
+  const unsubscribeAdvert = node.on('chain-changed', () => discovery?.update(advert()));
 
   let rebinding: Promise<void> = Promise.resolve();
   const unsubscribe = node.on('settings-changed', (settings) => {
+    // Discovery follows its switch, the interface choice and the name.
+    rebinding = rebinding.then(async () => {
+      if (!settings.discovery || !settings.bindAll) await stopDiscovery();
+      else if (discovery === null) startDiscovery();
+      else discovery.update(advert());
+    });
     if (settings.bindAll === listenedFor.bindAll && settings.port === listenedFor.port) return;
     // A failed rebind must neither crash the node nor block the next one: keep the chain alive and say so.
     rebinding = rebinding
@@ -153,6 +206,9 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         old?.server.closeAllConnections();
         await old?.close();
         await listen(settings);
+        // The advertised port follows the server.
+        await stopDiscovery();
+        startDiscovery();
       })
       .catch((error: unknown) => {
         logFile.log('error', 'rebind failed', error);
@@ -167,10 +223,12 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     storage: options.storage,
     close: async () => {
       unsubscribe();
+      unsubscribeAdvert();
       // The miner stops first (close() begins with it): the server waits for in-flight requests, and
       // a `GET /mine` waits for the miner. Auto-mine stays on in the settings, to resume at start.
       const closing = node.close();
       await rebinding.catch(() => undefined);
+      await stopDiscovery();
       await server?.close();
       await closing;
       await client.close();

@@ -243,6 +243,21 @@ export interface BalancesDto {
   skipped: number;
 }
 
+/** A network seen on the LAN (discovery, hellos): the nodes of one genesis and rules. */
+export interface NearbyNetwork {
+  /** The first 16 hex characters of its genesis block's hash. */
+  network: string;
+  profile: ProfileName;
+  difficulty: number;
+  /** It is this node's network. */
+  ours: boolean;
+  /** It follows this node's rules, so joining it is possible. */
+  joinable: boolean;
+  /** The longest chain seen on it. */
+  height: number;
+  nodes: { id: string; name: string; address: string; height: number; lastSeen: number }[];
+}
+
 /** How one peer's chain fared in a resolve. */
 export type PeerOutcomeKind =
   'adopted' | 'not-longer' | 'invalid' | 'unreachable' | 'timeout' | 'too-large' | 'not-a-node' | 'busy';

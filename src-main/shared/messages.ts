@@ -94,8 +94,10 @@ export const MESSAGES = {
   'join-needs-confirm':
     'Joining replaces this node’s chain: {blocks} of its own and {transactions} would give way (the transactions go back to the pending pool). Confirm to join.',
   'join-not-found': 'No node of that network answers now.',
-  'join-other-rules': 'That network follows other rules ({profile} profile, difficulty {difficulty}): change this node’s rules first.',
-  'manual-mode': 'This node is in the tutorial’s manual mode: it takes blocks only by /mine and /nodes/resolve.',
+  'join-other-rules':
+    'That network follows other rules ({profile} profile, difficulty {difficulty}): change this node’s rules first.',
+  'manual-mode':
+    'This node is in the tutorial’s manual mode: it takes blocks only by /mine and /nodes/resolve.',
   'peer-other-genesis': 'it is on another network: its chain starts from another genesis block',
   'peer-other-profile': 'it follows the {profile} profile, this node the {ours} profile',
   'peer-other-difficulty': 'its difficulty is {difficulty}, this node’s is {ourDifficulty}',
@@ -117,6 +119,10 @@ export const MESSAGES = {
     '{file} could not be read ({error}). It was kept as {aside}. The node id and {peers} were recovered from it; the settings are back to their defaults.',
   'storage-damaged-state-lost':
     '{file} could not be read ({error}). It was kept as {aside}. Nothing could be recovered from it: this node has a new id, no peers and the default settings.',
+  'log-line-unknown': 'line {line} is neither a block nor a record',
+  'log-record-unknown': 'line {line} is not a record this version knows',
+  'log-tx-broken': 'line {line} is not a whole transaction record',
+  'log-group-broken': 'line {line} should be block {block} of a {kind} record',
   'storage-bad-value': 'the saved {what} in {file} was not valid and was reset: {reason}',
   'storage-migrated': 'moved {pending} from {file} into {log}',
 
@@ -172,7 +178,8 @@ export const MESSAGES = {
   'block-received': 'Block #{index} from {peer} arrived {ms} ms after it was mined',
   'block-received-late': 'Block #{index} from {peer} arrived',
   'block-rejected': 'Block #{index} from {peer} refused: {reason}',
-  'chain-reorg': 'Switched to the longer branch of {peer}: {replaced} replaced from block #{from}, now {blocks}',
+  'chain-reorg':
+    'Switched to the longer branch of {peer}: {replaced} replaced from block #{from}, now {blocks}',
   'chain-synced': 'Caught up with {peer}: {added} added, now {blocks}',
   'network-joined': 'Joined the network of {peer}: its chain of {blocks} replaced our {ours}',
   'peer-introduced': '{name} ({peer}) introduced itself',

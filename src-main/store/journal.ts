@@ -329,7 +329,7 @@ export function parseJournal(buffer: Buffer): Parsed {
   let lineNo = 0;
   let group: { kind: 'adopt' | 'reset'; keep: number; left: number; blocks: string[] } | null = null;
   const target = (): ChainRecord[] => (out.damage === null ? out.records : out.salvage);
-  const damage = (reason: string): void => {
+  const damage = (reason: Message): void => {
     out.damage ??= { line: lineNo, recordsBefore: out.records.length, reason };
   };
 
@@ -354,7 +354,13 @@ export function parseJournal(buffer: Buffer): Parsed {
     }
     if (group !== null) {
       if (!line.startsWith('{')) {
-        damage(`line ${lineNo} should be block ${group.blocks.length + 1} of a #${group.kind} record`);
+        damage(
+          message('log-group-broken', {
+            line: lineNo,
+            block: group.blocks.length + 1,
+            kind: `#${group.kind}`,
+          }),
+        );
         group = null;
       } else {
         group.blocks.push(line);
@@ -376,18 +382,18 @@ export function parseJournal(buffer: Buffer): Parsed {
     } else if (line.startsWith('#tx ')) {
       const match = TX_LINE.exec(line);
       if (match) target().push({ kind: 'tx', tx: { id: match[1]!, text: match[2]! } });
-      else damage(`line ${lineNo} is not a #tx record`);
+      else damage(message('log-tx-broken', { line: lineNo }));
     } else if (line.startsWith('#')) {
       const match = GROUP_LINE.exec(line);
       const kind = match?.[1] as 'adopt' | 'reset' | undefined;
       const count = kind === 'adopt' ? Number(match?.[3]) : Number(match?.[2]);
       if (!match || !Number.isInteger(count) || count < 1 || (kind === 'adopt' && match[3] === undefined)) {
-        damage(`line ${lineNo} is not a record this version knows`);
+        damage(message('log-record-unknown', { line: lineNo }));
       } else {
         group = { kind: kind!, keep: kind === 'adopt' ? Number(match[2]) : 0, left: count, blocks: [] };
       }
     } else {
-      damage(`line ${lineNo} is neither a block nor a record`);
+      damage(message('log-line-unknown', { line: lineNo }));
     }
     if (group === null && out.damage === null) out.goodBytes = pos;
   }

@@ -209,6 +209,28 @@ export function createFakeNode(height = 3): FakeNode {
     },
     activity: () => activity,
     nameOf: (id) => (id === 'e3b0c44298fc1c149afbf4c8996fb924' ? settings.name : null),
+    // The live network is not what the transport tests look at.
+    card: () => ({
+      id: 'e3b0c44298fc1c149afbf4c8996fb924',
+      name: settings.name,
+      port: 5000,
+      version: '0.1.0',
+      profile: settings.profile,
+      difficulty: settings.difficulty,
+      length: blocks.length,
+      lastHash: blocks[blocks.length - 1]!.hash,
+      genesisHash: blocks[0]!.hash,
+    }),
+    hello: () => {
+      throw new Error('not in the fake');
+    },
+    receiveBlocks: async () => ({ status: 'manual', length: blocks.length }),
+    receiveTransactions: async () => ({ accepted: 0 }),
+    syncPage: () => `{"fork": 0, "length": ${blocks.length}, "blocks": []}`,
+    peerList: () => [],
+    sighted: () => undefined,
+    nearby: () => [],
+    joinNetwork: async () => ({ blocks: blocks.length }),
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

@@ -38,11 +38,15 @@ function loopbackOnly(client: PeerClient): PeerClient {
     info: (address) => (fenced(address) ? Promise.resolve(refusal) : client.info(address)),
     hello: (address, card) => (fenced(address) ? Promise.resolve(refusal) : client.hello(address, card)),
     pushBlocks: (address, push) =>
-      fenced(address) ? Promise.resolve({ ok: false as const, reason: refusal.reason }) : client.pushBlocks(address, push),
-    pushTransactions: (address, push) => (fenced(address) ? Promise.resolve(false) : client.pushTransactions(address, push)),
+      fenced(address)
+        ? Promise.resolve({ ok: false as const, reason: refusal.reason })
+        : client.pushBlocks(address, push),
+    pushTransactions: (address, push) =>
+      fenced(address) ? Promise.resolve(false) : client.pushTransactions(address, push),
     sync: (address, locator, limit, rules, start) =>
       fenced(address) ? Promise.resolve(refusal) : client.sync(address, locator, limit, rules, start),
-    postTransaction: (address, text) => (fenced(address) ? Promise.resolve(false) : client.postTransaction(address, text)),
+    postTransaction: (address, text) =>
+      fenced(address) ? Promise.resolve(false) : client.postTransaction(address, text),
     close: () => client.close(),
   };
 }
