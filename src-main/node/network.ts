@@ -59,6 +59,10 @@ const NEARBY_MAX = 256;
 const NEARBY_TTL_MS = 60_000;
 /** Fresh nodes wait this long after start before joining a network, to see what is around. */
 const JOIN_SETTLE_MS = 1_500;
+/** How often a fresh node looks again at the networks around (views fill in as nodes meet). */
+const JOIN_RECHECK_MS = 2_000;
+/** How often each peer is asked for its peers (peer exchange, jittered). */
+const EXCHANGE_MS = 15_000;
 
 /** Another node seen on the LAN by discovery (what the adapter reports). */
 export interface Sighting {
@@ -106,6 +110,7 @@ interface Link {
   nextCheck: number;
   checking: boolean;
   sending: boolean;
+  nextExchange: number;
   block: { block: SealedBlock; origin: string } | null;
   txs: { tx: PendingTransaction; origin: string }[];
   syncing: Promise<void> | null;
@@ -147,6 +152,7 @@ export class Network {
   private readonly nearbyNodes = new Map<string, Seen>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private startedAt = 0;
+  private nextJoinCheck = 0;
   private joining: Promise<unknown> | null = null;
   private closed = false;
 
@@ -489,6 +495,7 @@ export class Network {
         nextCheck: 0,
         checking: false,
         sending: false,
+        nextExchange: Date.now() + jitter(EXCHANGE_MS),
         block: null,
         txs: [],
         syncing: null,
@@ -564,6 +571,8 @@ export class Network {
     link.failures = 0;
     link.nextCheck = Date.now() + jitter(HEARTBEAT_MS);
     const wasOffline = peer.status === 'offline';
+    // What we know of its network stays current (a fresh node may have joined another meanwhile).
+    if (card.genesisHash !== '' && card.id !== '') this.see(seenOfCard(card, peer.address));
     this.deps.book.update(peer.address, {
       status: 'online',
       kind: 'blockparty',
@@ -623,9 +632,29 @@ export class Network {
       void this.check(link, peer).finally(() => {
         link.checking = false;
       });
+      if (peer.status === 'online' && peer.kind === 'blockparty' && now >= link.nextExchange) {
+        link.nextExchange = now + jitter(EXCHANGE_MS);
+        void this.exchange(peer.address);
+      }
     }
     if (changed) this.deps.book.tell();
     this.forgetStale(now);
+    if (this.deps.ledger.chain.length === 1 && now >= this.nextJoinCheck) {
+      this.nextJoinCheck = now + JOIN_RECHECK_MS;
+      this.considerJoining();
+    }
+  }
+
+  /** Peer exchange: the peers a peer knows, added (and introduced to) when new to us. */
+  private async exchange(address: string): Promise<void> {
+    for (const other of await this.deps.client.peersOf(address)) this.learnOf(other);
+  }
+
+  private learnOf(other: ExchangedPeer): void {
+    if (this.deps.where.isSelf(other.address) || other.id === this.deps.nodeId) return;
+    if (this.deps.book.get(other.address) === undefined && this.deps.book.adopt(other.address, 'exchanged')) {
+      void this.introduce(other.address);
+    }
   }
 
   private forgetStale(now: number): void {

@@ -208,6 +208,8 @@ export interface PeerClient {
     rules: Rules,
     start: (fork: number) => ValidationStart | null,
   ): Promise<SyncAnswer>;
+  /** `GET /blockparty/peers`: the peers another node knows (peer exchange); empty when it fails. */
+  peersOf(address: string): Promise<ExchangedPeer[]>;
   /** The tutorial's `POST /transactions/new` (to a tutorial node, for our own transactions). */
   postTransaction(address: string, text: string): Promise<boolean>;
   close(): Promise<void>;

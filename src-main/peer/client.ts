@@ -437,6 +437,20 @@ export function createPeerClient(
     }
   }
 
+  async function peersOf(address: string): Promise<ExchangedPeer[]> {
+    const response = await slots.run(() =>
+      getFromPeer(address, '/blockparty/peers', { timeoutMs, maxBytes: INFO_MAX_BYTES, agent }),
+    );
+    if (!response.ok || response.status !== 200) return [];
+    const body = jsonOf(response.body) as { peers?: unknown } | null;
+    const listed = Array.isArray(body?.peers) ? body.peers : [];
+    return parsePeers(
+      listed.filter(
+        (p) => typeof p === 'object' && p !== null && (p as { status?: unknown }).status === 'online',
+      ),
+    );
+  }
+
   async function postTransaction(address: string, text: string): Promise<boolean> {
     const response = await post(address, '/transactions/new', text);
     return response.ok && response.status === 201;
@@ -449,6 +463,7 @@ export function createPeerClient(
     pushBlocks,
     pushTransactions,
     sync,
+    peersOf,
     postTransaction,
     inFlightBytes: () => inFlight,
     warm: () => checker.warm(),

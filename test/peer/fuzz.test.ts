@@ -45,6 +45,7 @@ function loopbackOnly(client: PeerClient): PeerClient {
       fenced(address) ? Promise.resolve(false) : client.pushTransactions(address, push),
     sync: (address, locator, limit, rules, start) =>
       fenced(address) ? Promise.resolve(refusal) : client.sync(address, locator, limit, rules, start),
+    peersOf: (address) => (fenced(address) ? Promise.resolve([]) : client.peersOf(address)),
     postTransaction: (address, text) =>
       fenced(address) ? Promise.resolve(false) : client.postTransaction(address, text),
     close: () => client.close(),
