@@ -162,20 +162,24 @@ describe('the peer client: GET /chain', () => {
   it('opens at most `concurrency` connections at once, however many peers it asks', async () => {
     let open = 0;
     let most = 0;
-    const slow = createServer((_req, res) => {
-      open++;
-      most = Math.max(most, open);
-      setTimeout(() => {
-        open--;
-        res.end(chainText(good));
-      }, 50);
-    });
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const address = `127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    const slow = (): Server =>
+      createServer((_req, res) => {
+        open++;
+        most = Math.max(most, open);
+        setTimeout(() => {
+          open--;
+          res.end(chainText(good));
+        }, 50);
+      });
+    const servers = Array.from({ length: 6 }, slow);
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
+    const addresses = servers.map((s) => `127.0.0.1:${(s.address() as AddressInfo).port}`);
     const client = createPeerClient({ concurrency: 3, timeoutMs: 5000 });
-    const results = await Promise.all(Array.from({ length: 12 }, () => client.fetchChain(address, rules)));
+    const results = await Promise.all(
+      Array.from({ length: 18 }, (_, i) => client.fetchChain(addresses[i % 6]!, rules)),
+    );
     await client.close();
-    slow.close();
+    for (const s of servers) s.close();
     expect(results.every((r) => r.ok)).toBe(true);
     expect(most).toBe(3);
   });

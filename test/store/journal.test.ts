@@ -31,7 +31,33 @@ describe('chain log (journal)', () => {
   });
 
   it('reads nothing when there is no file yet', async () => {
-    expect(await openLog().load()).toEqual({ records: [], damage: null, salvage: [], notices: [], bytes: 0 });
+    expect(await openLog().load()).toEqual({
+      records: [],
+      damage: null,
+      salvage: [],
+      notices: [],
+      bytes: 0,
+      trusted: false,
+    });
+  });
+
+  it('trusts a log exactly as a clean close left it, and never one touched since', async () => {
+    const chain = sampleChain(3);
+    const log = openLog();
+    await log.load();
+    await log.commit(
+      chain.map((b) => block(b.text)),
+      () => undefined,
+    );
+    await log.close();
+    expect((await openLog().load()).trusted).toBe(true);
+    // A seal is good for one opening: a crash after it leaves the next start checking everything.
+    expect((await openLog().load()).trusted).toBe(false);
+    const again = openLog();
+    await again.load();
+    await again.close();
+    await appendFile(file, `${sampleChain(4)[3]!.text}\n`);
+    expect((await openLog().load()).trusted).toBe(false);
   });
 
   it('gives back every kind of record, in order, after a reopen; blocks stay one Python-JSON line each', async () => {
