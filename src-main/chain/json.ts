@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { PyObject, PyValue } from './types.ts';
+import { describeValue } from '../shared/address.ts';
 
 /** Deepest nesting of arrays/objects `parsePyJson` accepts by default (CPython itself stops near 1000). */
 export const DEFAULT_MAX_DEPTH = 512;
@@ -464,20 +465,7 @@ export function sha256Hex(text: string): string {
 
 /** Names a value's Python kind for error messages ("an integer", "a float", "a list"…). */
 export function pyKindName(value: PyValue | undefined): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return 'a string';
-    case 'bigint':
-      return 'an integer';
-    case 'number':
-      return 'a float';
-    case 'boolean':
-      return 'a boolean';
-    default:
-      return Array.isArray(value) ? 'a list' : 'an object';
-  }
+  return value === undefined ? 'nothing' : describeValue(value);
 }
 
 /** Whether a value is a JSON object (not null, not a list). */

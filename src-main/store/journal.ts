@@ -37,18 +37,6 @@ function linesOf(blocks: readonly string[]): string {
   return blocks.length === 0 ? '' : blocks.join('\n') + '\n';
 }
 
-/** Bytes a record takes in the file (texts are ASCII: canonical JSON escapes the rest). */
-export function recordBytes(record: ChainRecord): number {
-  switch (record.kind) {
-    case 'block':
-      return record.text.length + 1;
-    case 'tx':
-      return 6 + record.tx.id.length + record.tx.text.length;
-    default:
-      return Buffer.byteLength(recordLines(record));
-  }
-}
-
 interface CommitJob {
   kind: 'commit';
   data: string;
