@@ -135,9 +135,22 @@ export async function dashboardFigures(options: DashboardBenchOptions = {}): Pro
         name: `${screen.name}: longest task while auto-mining (switching to it, then ${seconds} s on it)`,
         value: worst,
         unit: 'ms',
-        baseline: { name: 'same screen, auto-mine off', value: Math.max(longest(calm.steady), longest(calm.switching)) },
-        target: { text: `no long task > ${LONG_TASK_MS} ms on any screen while auto-mining`, met: worst <= LONG_TASK_MS },
+        baseline: {
+          name: 'same screen, auto-mine off',
+          value: Math.max(longest(calm.steady), longest(calm.switching)),
+        },
+        target: {
+          text: `no long task > ${LONG_TASK_MS} ms on any screen while auto-mining`,
+          met: worst <= LONG_TASK_MS,
+        },
         note: `${busy.steady.length + busy.switching.length} long tasks, ${busy.blocks} blocks mined meanwhile`,
+      });
+      figures.push({
+        name: `${screen.name}: longest task's CPU time while auto-mining (trace)`,
+        value: busy.longestCpuMs,
+        unit: 'ms',
+        baseline: { name: 'same screen, auto-mine off', value: calm.longestCpuMs },
+        note: 'the same tasks without the time other processes had the core',
       });
       figures.push({
         name: `${screen.name}: long tasks per 10 s while auto-mining`,
@@ -167,6 +180,9 @@ interface Window {
   switching: LongTask[];
   steady: LongTask[];
   blocks: number;
+  /** The longest main-thread task in CPU time (from a trace): what the page itself cost, without the
+   * time the OS gave other processes, which inflates `duration` on a busy machine. */
+  longestCpuMs: number;
 }
 
 async function watchScreen(
@@ -175,9 +191,12 @@ async function watchScreen(
   screen: (typeof SCREENS)[number],
   seconds: number,
 ): Promise<Window> {
+  const trace = await startTrace(page);
   const heightBefore = (await node.call<{ height: number }>('status')).height;
   const t0 = await page.evaluate('performance.now()');
-  await page.click(`[data-testid=nav-${screen.name}]`);
+  // A click from inside the page: Playwright's own click runs its checks in the page, which would
+  // show up as tasks of ours.
+  await page.evaluate(`document.querySelector('[data-testid=nav-${screen.name}]').click()`);
   await page.waitForSelector(`[data-testid=nav-${screen.name}].router-link-active`);
   await page.waitForSelector(screen.ready, { timeout: 30_000 });
   // One second to settle: what a screen costs to open is "switching", what it costs to stay "steady".
@@ -187,9 +206,56 @@ async function watchScreen(
   const t2 = await page.evaluate('performance.now()');
   const tasks = (await page.evaluate('window.__longTasks')) as LongTask[];
   const heightAfter = (await node.call<{ height: number }>('status')).height;
+  const longestCpuMs = await trace();
   const within = (from: unknown, to: unknown) =>
     tasks.filter((task) => task.start >= Number(from) && task.start < Number(to));
-  return { switching: within(t0, t1), steady: within(t1, t2), blocks: heightAfter - heightBefore };
+  return {
+    switching: within(t0, t1),
+    steady: within(t1, t2),
+    blocks: heightAfter - heightBefore,
+    longestCpuMs,
+  };
+}
+
+/** A trace event as Chromium reports it (only what is read here). */
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string; data?: { frames?: { url: string; processId: number }[] } };
+}
+
+/** Starts a light trace (top-level tasks only); the returned function stops it and gives the longest
+ * task of the page's main thread in CPU milliseconds. */
+async function startTrace(page: Page): Promise<() => Promise<number>> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', { categories: 'toplevel', transferMode: 'ReportEvents' });
+  return async () => {
+    const complete = new Promise((done) => cdp.once('Tracing.tracingComplete', done));
+    await cdp.send('Tracing.end');
+    await complete;
+    await cdp.detach();
+    // The browser has other renderers (its first blank tab, idle): take the busiest main thread.
+    const tasks = new Map<string, TraceEvent[]>();
+    for (const e of events) {
+      if (e.ph !== 'X' || !/RunTask$/.test(e.name)) continue;
+      const key = `${e.pid}/${e.tid}`;
+      const list = tasks.get(key);
+      if (list) list.push(e);
+      else tasks.set(key, [e]);
+    }
+    const mains = events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+    const main = mains
+      .map((thread) => tasks.get(`${thread.pid}/${thread.tid}`) ?? [])
+      .sort((a, b) => b.length - a.length)[0];
+    if (!main) return Number.NaN;
+    return main.reduce((max, e) => Math.max(max, (e.tdur ?? 0) / 1000), 0);
+  };
 }
 
 /**
@@ -231,7 +297,7 @@ function longest(tasks: readonly LongTask[]): number {
 
 function describe(window: Window): string {
   const all = [...window.switching, ...window.steady];
-  return `${all.length} long tasks (${window.switching.length} while switching), longest ${longest(all).toFixed(0)} ms, ${window.blocks} blocks mined`;
+  return `${all.length} long tasks (${window.switching.length} while switching), longest ${longest(all).toFixed(0)} ms (CPU ${window.longestCpuMs.toFixed(1)} ms), ${window.blocks} blocks mined`;
 }
 
 async function main(): Promise<void> {
@@ -244,7 +310,8 @@ async function main(): Promise<void> {
       profile: { type: 'string' },
     },
   });
-  const number = (text: string | undefined): number | undefined => (text === undefined ? undefined : Number(text));
+  const number = (text: string | undefined): number | undefined =>
+    text === undefined ? undefined : Number(text);
   const figures = await dashboardFigures({
     blocks: number(values.blocks ?? process.env.BENCH_BLOCKS),
     seconds: number(values.seconds ?? process.env.BENCH_SECONDS),
