@@ -30,7 +30,8 @@ export function useShellLayout(zoom: Ref<number>): ShellLayout {
   const root = document.documentElement;
 
   function measure(): void {
-    const rootPx = Number.parseFloat(getComputedStyle(root).fontSize) || 16;
+    const size = getComputedStyle(root).fontSize;
+    const rootPx = size.endsWith('px') ? Number.parseFloat(size) : (16 * zoom.value) / 100;
     narrow.value = window.innerWidth < NARROW_REM * rootPx;
     short.value = window.innerHeight < SHORT_REM * rootPx;
     root.dataset.layout = narrow.value ? 'narrow' : 'wide';
