@@ -6,11 +6,12 @@
  * - `<screen>-<locale>-<theme>-zoom200.png`: the same at presenter zoom 200 % on a 1280×720 projector.
  *
  * The tests never write there (`npm test` leaves the work tree clean); this is the one command that does.
- * It stops without writing when the page reports any error.
+ * It stops when the page reports any error. `--out DIR` writes elsewhere (to look before refreshing).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { buildRendererOnce, ROOT } from '../test/e2e/support/build.ts';
 import { launchChromium } from '../test/e2e/support/browser.ts';
 import { createDriver } from '../test/e2e/support/dashboard-driver.ts';
@@ -19,7 +20,8 @@ import { startHeadlessNode } from '../test/e2e/support/headless-node.ts';
 import type { HeadlessNode } from '../test/e2e/support/headless-node.ts';
 import { watchPage } from '../test/e2e/support/page-problems.ts';
 
-const OUT = resolve(ROOT, 'docs/screenshots');
+const { values } = parseArgs({ options: { out: { type: 'string' } } });
+const OUT = values.out ? resolve(values.out) : resolve(ROOT, 'docs/screenshots');
 
 /** The classroom moment the pictures show, reached through the dashboard as a person would. */
 async function stage(driver: DashboardDriver, a: HeadlessNode, b: HeadlessNode): Promise<void> {
