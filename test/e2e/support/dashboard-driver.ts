@@ -9,8 +9,9 @@ export const SCREENS = ['overview', 'chain', 'transactions', 'peers', 'settings'
 /** One of {@link SCREENS}. */
 export type Screen = (typeof SCREENS)[number];
 
-/** The languages and themes every screen is shown in. */
+/** The languages every screen is shown in. */
 export const LOCALES = ['en', 'zh-CN'] as const;
+/** The themes every screen is shown in. */
 export const THEMES = ['light', 'dark'] as const;
 
 /** The steps the dashboard tests and the screenshot script take, as a person would, with deadlines. */
