@@ -1,16 +1,20 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildRendererOnce, ROOT } from './support/build';
 import { launchChromium } from './support/browser';
+import { createDriver } from './support/dashboard-driver';
+import type { DashboardDriver } from './support/dashboard-driver';
 import { startHeadlessNode } from './support/headless-node';
 import type { HeadlessNode } from './support/headless-node';
+import { watchPage } from './support/page-problems';
+import type { PageProblems } from './support/page-problems';
 
 // Real headless nodes (difficulty 2 so mining takes milliseconds) driven through their browser dashboard.
-const SCREENSHOTS = resolve(ROOT, 'docs/screenshots');
-const SCREENS = ['overview', 'chain', 'transactions', 'peers', 'settings', 'activity'] as const;
+// Screenshots go to an ignored folder; `npm run screenshots` refreshes docs/screenshots.
+const SCREENSHOTS = resolve(ROOT, 'test-results/screenshots');
 
 let dirs: string[] = [];
 let nodeA: HeadlessNode;
@@ -19,7 +23,8 @@ let dataDirA: string;
 let context: BrowserContext;
 let closeBrowser: () => Promise<void>;
 let page: Page;
-const pageErrors: string[] = [];
+let driver: DashboardDriver;
+let problems: PageProblems;
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'blockparty-e2e-'));
@@ -27,63 +32,33 @@ function tempDir(): string {
   return dir;
 }
 
-async function go(screen: (typeof SCREENS)[number]): Promise<void> {
-  await page.click(`[data-testid=nav-${screen}]`);
-  await page.waitForSelector(`[data-testid=nav-${screen}].router-link-active`);
-}
-
-async function openDashboard(node: HeadlessNode): Promise<void> {
-  await page.goto(node.dashboardUrl);
-  await page.waitForSelector('[data-testid=node-name]');
-  await expectText('[data-testid=strip-height]', /\d/);
-}
-
-async function expectText(selector: string, text: string | RegExp, timeout = 20_000): Promise<void> {
-  const locator = page.locator(selector).first();
-  await locator.waitFor({ timeout });
-  const deadline = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.textContent()) ?? '';
-    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`${selector}: expected ${String(text)}, found "${last}"`);
-}
-
-async function dismissNotifications(): Promise<void> {
-  await page.evaluate(() => {
-    for (const button of document.querySelectorAll<HTMLButtonElement>('[data-testid=notification] button')) {
-      button.click();
-    }
-  });
-}
-
-async function mineOnce(expectedHeight: number): Promise<void> {
-  await go('overview');
-  await page.click('[data-testid=mine-button]');
-  await expectText('[data-testid=strip-height]', new RegExp(`^${expectedHeight}$`));
-}
+const go = (screen: Parameters<DashboardDriver['go']>[0]) => driver.go(screen);
+const expectText = (selector: string, text: string | RegExp, timeout?: number) =>
+  driver.expectText(selector, text, timeout);
+const mineOnce = (height: number) => driver.mineOnce(height);
+// The tutorial's manual flow (register and resolve by hand), so the resolve below has a conflict to
+// settle: on the live network B would take A's chain when added and push its blocks to A by itself.
+const MANUAL = ['--manual', '--no-discovery'];
+const addressOfB = async () => `127.0.0.1:${(await nodeB.call<{ port: number }>('status')).port}`;
 
 describe('dashboard of real headless nodes', () => {
   beforeAll(async () => {
     await buildRendererOnce();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     dataDirA = tempDir();
     [nodeA, nodeB] = await Promise.all([
-      startHeadlessNode({ dataDir: dataDirA, name: 'Classroom node A', difficulty: 2 }),
-      startHeadlessNode({ dataDir: tempDir(), name: 'Node B', difficulty: 2 }),
+      startHeadlessNode({ dataDir: dataDirA, name: 'Classroom node A', difficulty: 2, extraArgs: MANUAL }),
+      startHeadlessNode({ dataDir: tempDir(), name: 'Node B', difficulty: 2, extraArgs: MANUAL }),
     ]);
     ({ context, close: closeBrowser } = await launchChromium({ colorScheme: 'light', locale: 'en-US' }));
     page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      // A CSP violation or an unhandled error in the dashboard fails the run.
-      if (message.type() === 'error' && !/Failed to load resource/.test(message.text()))
-        pageErrors.push(message.text());
-    });
-    await openDashboard(nodeA);
+    // Every console error, page error (a CSP violation, a bug) and failed request fails the test it
+    // happens in, unless that test names it as expected.
+    problems = watchPage(page);
+    driver = createDriver(page);
+    await driver.open(nodeA);
   }, 240_000);
+
+  afterEach(() => problems.assertNone());
 
   afterAll(async () => {
     await closeBrowser?.();
@@ -104,13 +79,22 @@ describe('dashboard of real headless nodes', () => {
     await expectText('[data-testid=block-detail]', /mining reward/);
   }, 60_000);
 
+  it('names the node in the tab title', async () => {
+    await expect.poll(() => page.title()).toBe('Classroom node A · Chain — Blockparty');
+    await go('overview');
+    await expect.poll(() => page.title()).toBe('Classroom node A · Overview — Blockparty');
+  }, 30_000);
+
   it('shows a bad transaction as a field error', async () => {
     await go('transactions');
     await page.fill('[data-testid=tx-sender]', 'alice');
     await page.fill('[data-testid=tx-recipient]', 'bob');
     await page.fill('[data-testid=tx-amount]', '-5');
     await page.click('[data-testid=tx-submit]');
-    await expectText('[data-testid=tx-amount-error]', 'Enter a number greater than 0.');
+    await expectText(
+      '[data-testid=tx-amount-error]',
+      'amount must be a positive number such as 5 or 2.5, got -5',
+    );
     expect(await page.getAttribute('[data-testid=tx-amount]', 'aria-invalid')).toBe('true');
   }, 30_000);
 
@@ -130,12 +114,14 @@ describe('dashboard of real headless nodes', () => {
   }, 60_000);
 
   it('adds a second node as a peer and sees it online', async () => {
-    const address = new URL(nodeB.addresses[0]!).host;
+    // Loopback nodes print no address for others (status.addresses never holds loopback).
+    const address = await addressOfB();
     await go('peers');
-    await page.fill('[data-testid=peer-address]', 'not an address');
+    // Spaces and commas separate a pasted list: one word with slashes is one wrong address.
+    await page.fill('[data-testid=peer-address]', 'not/an/address');
     await page.click('[data-testid=peer-add]');
-    await expectText('[data-testid=peer-address-error]', /192\.168\.1\.20:5000/);
-    await page.fill('[data-testid=peer-address]', nodeB.addresses[0]!);
+    await expectText('[data-testid=peer-address-error]', /host:port, like 192\.168\.0\.5:5000/);
+    await page.fill('[data-testid=peer-address]', address);
     await page.click('[data-testid=peer-add]');
     await expectText(`[data-testid="peer-${address}"]`, /online/);
     await expectText(`[data-testid="peer-${address}"] [data-testid=peer-height]`, /^1$/);
@@ -152,44 +138,42 @@ describe('dashboard of real headless nodes', () => {
     await expectText('[data-testid=peer-outcomes]', /adopted/);
   }, 60_000);
 
-  it('saves a screenshot of every screen, light and dark, English and Chinese', async () => {
-    for (const locale of ['en', 'zh-CN'] as const) {
-      for (const theme of ['light', 'dark'] as const) {
-        await page.selectOption('[data-testid=pref-locale]', locale);
-        await page.selectOption('[data-testid=pref-theme]', theme);
-        for (const screen of SCREENS) {
-          await go(screen);
-          if (screen === 'chain') await page.click('[data-testid=block-5]');
-          if (screen === 'activity' && locale === 'zh-CN') {
-            await expectText('[data-testid=activity-table]', /节点已启动，共有 1 个区块和 0 笔待处理交易/);
-            await expectText(
-              '[data-testid=activity-table]',
-              /的链替换：5 个区块，多于我们的 3 个；1 笔交易已放回待处理交易池/,
-            );
-          }
-          await page.waitForTimeout(350);
-          await dismissNotifications();
-          await page.screenshot({
-            path: join(SCREENSHOTS, `${screen}-${locale}-${theme}.png`),
-            fullPage: true,
-            animations: 'disabled',
-          });
+  it('shows every screen in both languages and themes (screenshots in test-results/)', async () => {
+    const files = await driver.captureAll(SCREENSHOTS, {
+      prepare: async (screen) => {
+        if (screen === 'chain') await page.click('[data-testid=block-5]');
+        if (screen === 'activity' && (await page.evaluate(() => document.documentElement.lang)) === 'zh-CN') {
+          await expectText('[data-testid=activity-table]', /节点已启动，有 1 个区块和 0 笔待处理交易/);
+          await expectText(
+            '[data-testid=activity-table]',
+            /的链替换：它的 5 个区块胜过我们的 3 个区块；1 笔交易已放回待处理交易池/,
+          );
         }
-      }
-    }
-    await page.selectOption('[data-testid=pref-locale]', 'en');
-    await page.selectOption('[data-testid=pref-theme]', 'light');
+      },
+    });
+    expect(files).toHaveLength(24);
   }, 180_000);
 
   it('keeps everything across a restart of the node', async () => {
+    const stopped = new URL(nodeA.dashboardUrl).host;
+    const unexpect = problems.expect(
+      new RegExp(`//${stopped.replace(/[.]/g, '\\.')}/api/`),
+      'the node is stopped on purpose: its event stream breaks and reconnecting fails until the page opens the restarted node',
+    );
     await nodeA.stop();
-    nodeA = await startHeadlessNode({ dataDir: dataDirA, name: 'Classroom node A', difficulty: 2 });
-    await openDashboard(nodeA);
+    nodeA = await startHeadlessNode({
+      dataDir: dataDirA,
+      name: 'Classroom node A',
+      difficulty: 2,
+      extraArgs: MANUAL,
+    });
+    await driver.open(nodeA);
+    unexpect();
     await expectText('[data-testid=strip-height]', /^5$/);
     await expectText('[data-testid=strip-pending]', /^1$/);
     await expectText('[data-testid=node-name]', 'Classroom node A');
     await go('peers');
-    await expectText('[data-testid=peers-table]', new URL(nodeB.addresses[0]!).host);
+    await expectText('[data-testid=peers-table]', await addressOfB());
     await go('transactions');
     await expectText('[data-testid=pending-table]', /alice\s*bob\s*2\.5/);
     await go('activity');
@@ -198,8 +182,4 @@ describe('dashboard of real headless nodes', () => {
       /Node started with 5 blocks and 1 pending transaction(?!s)/,
     );
   }, 90_000);
-
-  it('raised no page errors and no CSP violations', () => {
-    expect(pageErrors).toEqual([]);
-  });
 });

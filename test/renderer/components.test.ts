@@ -19,6 +19,8 @@ import SettingsView from '@renderer/views/SettingsView.vue';
 import SparkLine from '@renderer/components/SparkLine.vue';
 import NotificationsHost from '@renderer/components/NotificationsHost.vue';
 import StatusStrip from '@renderer/components/StatusStrip.vue';
+import NetAddress from '@renderer/components/NetAddress.vue';
+import TransactionTable from '@renderer/components/TransactionTable.vue';
 import { useNodeStore } from '@renderer/stores/node';
 import { usePeersStore } from '@renderer/stores/peers';
 import { useSettingsStore } from '@renderer/stores/settings';
@@ -267,8 +269,9 @@ describe('Transactions', () => {
     expect(client.balances).toHaveBeenCalledOnce();
     expect(client.block).not.toHaveBeenCalled();
     const rows = wrapper.findAll('[data-testid=balances-table] tbody tr');
+    // The name the node sent leads, then the address (AddressText, as in the transaction tables).
     expect(rows.map((row) => row.findAll('td').map((cell) => cell.text()))).toEqual([
-      ['miner Ana’s laptop', '9999', '0', '9999'],
+      ['Ana’s laptop miner', '9999', '0', '9999'],
       ['bob', '12345678901234567890', '1.5', '1.2345678901234567e+19'],
       ['alice', '0', '3', '-3'],
     ]);
@@ -619,5 +622,108 @@ describe('App shell', () => {
     expect(wrapper.text()).toContain('概览');
     expect(client.status).toHaveBeenCalled();
     wrapper.unmount();
+  });
+});
+
+describe('classroom details', () => {
+  async function mountApp(path = '/chain') {
+    const router = createAppRouter(createMemoryHistory());
+    await router.push(path);
+    const wrapper = mount(App, {
+      global: { plugins: [pinia, createAppI18n('en'), router] },
+      attachTo: document.body,
+    });
+    await flushPromises();
+    return wrapper;
+  }
+
+  function setWindowSize(width: number, height: number): void {
+    Object.defineProperty(window, 'innerWidth', { value: width, configurable: true });
+    Object.defineProperty(window, 'innerHeight', { value: height, configurable: true });
+    window.dispatchEvent(new Event('resize'));
+  }
+
+  it('names the node in the tab title, a long name cut', async () => {
+    const wrapper = await mountApp('/chain');
+    expect(document.title).toBe('Test node · Chain — Blockparty');
+    client.emit('status', makeStatus({ name: 'N'.repeat(4000) }));
+    await flushPromises();
+    expect(document.title).toBe(`${'N'.repeat(59)}… · Chain — Blockparty`);
+    wrapper.unmount();
+  });
+
+  it('folds the sidebar by the width in rem, so presenter zoom folds it as browser zoom would', async () => {
+    setWindowSize(1280, 720);
+    const wrapper = await mountApp();
+    const preferences = usePreferencesStore();
+    expect(document.documentElement.dataset.layout).toBe('wide');
+    // 1280 px at 200 % is 40 rem: narrower than the 47.5 rem (760 px at 100 %) the sidebar needs.
+    preferences.zoom = 200;
+    await flushPromises();
+    expect(document.documentElement.dataset.layout).toBe('narrow');
+    expect(document.documentElement.dataset.height).toBe('short');
+    preferences.zoom = 150;
+    await flushPromises();
+    expect(document.documentElement.dataset.layout).toBe('wide');
+    setWindowSize(1024, 768);
+    await flushPromises();
+    expect(document.documentElement.dataset.layout).toBe('narrow');
+    wrapper.unmount();
+    setWindowSize(1024, 768);
+  });
+
+  it('shows notifications in the sidebar, or under the strip when the sidebar folds, never over the page', async () => {
+    setWindowSize(1280, 800);
+    const wrapper = await mountApp();
+    const notifications = useNotificationsStore();
+    notifications.error({ code: 'network', message: 'fetch failed' });
+    notifications.info('notify.chainKept');
+    await flushPromises();
+    const toasts = () => wrapper.findAll('[data-testid=notification]');
+    expect(toasts().map((toast) => toast.element.closest('aside, .top')?.tagName)).toEqual([
+      'ASIDE',
+      'ASIDE',
+    ]);
+    // Newest first: the newest is the one nearest the screens, the last to be pushed out of view.
+    expect(toasts()[0]!.text()).toContain('authoritative');
+    usePreferencesStore().zoom = 200;
+    await flushPromises();
+    expect(toasts().map((toast) => toast.element.closest('aside, .top')?.className)).toEqual(['top', 'top']);
+    expect(wrapper.find('main [data-testid=notification]').exists()).toBe(false);
+    wrapper.unmount();
+    setWindowSize(1024, 768);
+  });
+
+  it('cuts a 4,000-character sender to two lines with the whole text on hover; names and shortens node ids', async () => {
+    useNodeStore().start();
+    await flushPromises();
+    const long = `mallory-${'x'.repeat(3992)}`;
+    const wrapper = mount(TransactionTable, {
+      props: { transactions: [makeTx(long, 'a'.repeat(32), '2.5'), makeTx('0', 'b'.repeat(32), '1')] },
+      global: { plugins: [pinia, createAppI18n('en')] },
+    });
+    const [first, second] = wrapper.findAll('tbody tr');
+    const sender = first!.findAll('td')[0]!.get('.clamp');
+    expect(sender.attributes('title')).toBe(long);
+    expect(sender.attributes('style')).toContain('--clamp-lines: 2');
+    // Our own id reads as our name, shortened, the whole id on hover and for screen readers.
+    const recipient = first!.findAll('td')[1]!;
+    expect(recipient.get('.node-name').text()).toBe('Test node');
+    expect(recipient.get('[title]').attributes('title')).toBe('a'.repeat(32));
+    expect(recipient.get('[aria-hidden=true]').text()).toBe('aaaaaaaa…aaaaaa');
+    expect(recipient.get('.sr-only').text()).toBe('a'.repeat(32));
+    expect(second!.findAll('td')[1]!.find('.node-name').exists()).toBe(false);
+  });
+
+  it('keeps a port whole when an address wraps', () => {
+    const wrapper = mount(NetAddress, { props: { address: 'http://192.168.100.200:53100' } });
+    expect(wrapper.get('.port').text()).toBe(':53100');
+    expect(wrapper.get('.host').text()).toBe('192.168.100.200');
+    expect(wrapper.text()).toBe('http://192.168.100.200:53100');
+    expect(
+      mount(NetAddress, { props: { address: '10.0.0.2:5000' } })
+        .get('.port')
+        .text(),
+    ).toBe(':5000');
   });
 });

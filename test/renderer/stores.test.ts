@@ -14,6 +14,7 @@ import { CHAIN_PAGE_SIZE, useChainStore } from '@renderer/stores/chain';
 import { ACTIVITY_MAX, useActivityStore } from '@renderer/stores/activity';
 import { checkSettingsDraft, useSettingsStore } from '@renderer/stores/settings';
 import { localeFromLanguages, usePreferencesStore } from '@renderer/stores/preferences';
+import { LIVE_REFRESH_MS } from '@renderer/composables/use-coalesced';
 import { createFakeClient, makeBlock, makeMining, makePeer, makeSettings, makeTx, ok } from './fake-client';
 import type { FakeClient } from './fake-client';
 
@@ -197,19 +198,30 @@ describe('transactions store', () => {
   });
 
   it('fetches the pool once per burst of pending events, and once more for the last of them', async () => {
-    const store = useTransactionsStore();
-    store.start();
-    await flushPromises();
-    client.pending.mockClear();
-    let release: () => void = () => undefined;
-    client.pending.mockImplementationOnce(
-      () => new Promise((resolve) => (release = () => resolve({ ok: true, value: [] }))),
-    );
-    for (let i = 0; i < 50; i++) client.emit('pending', { count: i });
-    release();
-    await flushPromises();
-    expect(client.pending).toHaveBeenCalledTimes(2);
-    store.stop();
+    vi.useFakeTimers();
+    try {
+      const store = useTransactionsStore();
+      store.start();
+      await flushPromises();
+      await vi.advanceTimersByTimeAsync(LIVE_REFRESH_MS);
+      client.pending.mockClear();
+      let release: () => void = () => undefined;
+      client.pending.mockImplementationOnce(
+        () => new Promise((resolve) => (release = () => resolve({ ok: true, value: [] }))),
+      );
+      for (let i = 0; i < 50; i++) client.emit('pending', { count: i });
+      expect(client.pending).toHaveBeenCalledTimes(1);
+      release();
+      await flushPromises();
+      // The one more comes no sooner than a live refresh after the first, and only once.
+      await vi.advanceTimersByTimeAsync(LIVE_REFRESH_MS);
+      expect(client.pending).toHaveBeenCalledTimes(2);
+      await vi.advanceTimersByTimeAsync(10 * LIVE_REFRESH_MS);
+      expect(client.pending).toHaveBeenCalledTimes(2);
+      store.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('submits the amount as typed, so "1.0" stays a float', async () => {

@@ -10,15 +10,24 @@ import { useBalancesStore } from '@renderer/stores/balances';
 import { usePeersStore } from '@renderer/stores/peers';
 import { useSettingsStore } from '@renderer/stores/settings';
 import { useActivityStore } from '@renderer/stores/activity';
+import { useShellLayout } from './use-shell-layout';
+import type { ShellLayout } from './use-shell-layout';
 
-/** Applies theme, language and zoom to the document, and starts every store's mirror of the node. */
-export function useAppShell(): void {
+/** The longest node name the tab title shows before cutting it (names come from anyone on the LAN). */
+const TITLE_NAME_MAX = 60;
+
+/**
+ * Applies theme, language, zoom and the shell's layout to the document, names the tab after the node,
+ * and starts every store's mirror of the node.
+ */
+export function useAppShell(): ShellLayout {
   const { locale, t } = useI18n({ useScope: 'global' });
   const route = useRoute();
   const preferences = usePreferencesStore();
   const { resolvedTheme, resolvedLocale, zoom } = storeToRefs(preferences);
+  const nodeStore = useNodeStore();
   const stores = [
-    useNodeStore(),
+    nodeStore,
     useChainStore(),
     useTransactionsStore(),
     useBalancesStore(),
@@ -49,11 +58,17 @@ export function useAppShell(): void {
     },
     { immediate: true },
   );
+  const layout = useShellLayout(zoom);
+  // "Ana's laptop · Chain — Blockparty": with a tab per node, the node's name tells them apart.
   watch(
-    [() => route.meta.titleKey, locale],
+    [() => route.meta.titleKey, locale, () => nodeStore.status?.name],
     () => {
       const key = route.meta.titleKey;
-      document.title = typeof key === 'string' ? `${t(key)} · Blockparty` : 'Blockparty';
+      const name = nodeStore.status?.name.trim();
+      const parts = [];
+      if (name) parts.push(name.length > TITLE_NAME_MAX ? `${name.slice(0, TITLE_NAME_MAX - 1)}…` : name);
+      if (typeof key === 'string') parts.push(t(key));
+      document.title = parts.length ? `${parts.join(' · ')} — Blockparty` : 'Blockparty';
     },
     { immediate: true },
   );
@@ -64,4 +79,5 @@ export function useAppShell(): void {
   onBeforeUnmount(() => {
     for (const store of stores) store.stop();
   });
+  return layout;
 }

@@ -1,12 +1,72 @@
 import { useI18n } from 'vue-i18n';
 
+/*
+ * Building an Intl formatter costs far more than using one (tens to hundreds of microseconds against
+ * one or two), and the dashboard formats every number and time it shows on each update: hundreds of
+ * activity rows, a page of blocks. So each formatter is built once per locale and option set, kept,
+ * and the whole set is dropped when the language changes.
+ */
+let cachedLocale = '';
+const numberFormats = new Map<number, Intl.NumberFormat>();
+const dateFormats = new Map<DateStyle, Intl.DateTimeFormat>();
+
+/** The date and time layouts the dashboard uses. */
+type DateStyle = 'block' | 'blockShort' | 'clock';
+
+const DATE_OPTIONS: Readonly<Record<DateStyle, Intl.DateTimeFormatOptions>> = {
+  block: {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  },
+  blockShort: { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' },
+  clock: { hour: '2-digit', minute: '2-digit', second: '2-digit' },
+};
+
+function forLocale(locale: string): void {
+  if (locale === cachedLocale) return;
+  cachedLocale = locale;
+  numberFormats.clear();
+  dateFormats.clear();
+}
+
+/** The shared number formatter for a locale and a number of fraction digits (built on first use). */
+export function numberFormat(locale: string, digits: number): Intl.NumberFormat {
+  forLocale(locale);
+  let format = numberFormats.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+    numberFormats.set(digits, format);
+  }
+  return format;
+}
+
+/** The shared date-time formatter for a locale and one of the dashboard's layouts (built on first use). */
+export function dateTimeFormat(locale: string, style: DateStyle): Intl.DateTimeFormat {
+  forLocale(locale);
+  let format = dateFormats.get(style);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, DATE_OPTIONS[style]);
+    dateFormats.set(style, format);
+  }
+  return format;
+}
+
+/** How many formatters are kept now (for tests: the cache stays small and follows the locale). */
+export function cachedFormatterCount(): number {
+  return numberFormats.size + dateFormats.size;
+}
+
 /** Number, time and hash formatting in the current locale. */
 export function useFormat() {
   const { t, locale } = useI18n();
 
   function number(value: number | null | undefined, digits = 0): string {
     if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-    return new Intl.NumberFormat(locale.value, { maximumFractionDigits: digits }).format(value);
+    return numberFormat(locale.value, digits).format(value);
   }
 
   /** A hash rate with SI prefixes: 1.2 MH/s. */
@@ -37,34 +97,17 @@ export function useFormat() {
 
   /** A block timestamp (seconds since the epoch) as local date and time. */
   function blockTime(seconds: number): string {
-    return new Date(seconds * 1000).toLocaleString(locale.value, {
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    return dateTimeFormat(locale.value, 'block').format(seconds * 1000);
   }
 
   /** A block timestamp, compact: month, day and time. */
   function blockTimeShort(seconds: number): string {
-    return new Date(seconds * 1000).toLocaleString(locale.value, {
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    return dateTimeFormat(locale.value, 'blockShort').format(seconds * 1000);
   }
 
   /** Epoch milliseconds as a time of day. */
   function clock(ms: number): string {
-    return new Date(ms).toLocaleTimeString(locale.value, {
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    return dateTimeFormat(locale.value, 'clock').format(ms);
   }
 
   /** "12 s ago" from epoch milliseconds. */

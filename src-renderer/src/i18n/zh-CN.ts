@@ -418,6 +418,12 @@ export const zhCN: Messages = {
     'peer-not-longer': '不比我们的链长：它有 {blocks}，我们有 {ours}',
     'peer-rules-changed': '未采用：达成共识期间，规则配置或难度发生了变化',
     'peer-chain-changed': '未采用：检查期间我们的链发生了变化；请重新达成共识',
+    'join-needs-confirm':
+      '加入会替换本节点的链：本节点自己的 {blocks}和 {transactions}将让位（这些交易会放回待处理交易池）。请确认后再加入。',
+    'join-not-found': '那个网络中现在没有节点应答。',
+    'join-other-rules':
+      '那个网络使用其他规则（{profile} 规则配置，难度 {difficulty}）：请先修改本节点的规则。',
+    'manual-mode': '本节点处于教程的手动模式：只通过 /mine 和 /nodes/resolve 接受区块。',
     'peer-other-genesis': '它属于另一个网络：它的链从另一个创世区块开始',
     'peer-other-profile': '它使用 {profile} 规则配置，本节点使用 {ours} 规则配置',
     'peer-other-difficulty': '它的难度是 {difficulty}，本节点的难度是 {ourDifficulty}',
@@ -435,6 +441,10 @@ export const zhCN: Messages = {
       '{file} 无法读取（{error}）。它已另存为 {aside}。已从中恢复节点 ID 和 {peers}；设置已恢复为默认值。',
     'storage-damaged-state-lost':
       '{file} 无法读取（{error}）。它已另存为 {aside}。其中的内容都无法恢复：本节点有了新的 ID，没有任何节点，设置为默认值。',
+    'log-line-unknown': '第 {line} 行既不是区块，也不是记录',
+    'log-record-unknown': '第 {line} 行不是此版本能识别的记录',
+    'log-tx-broken': '第 {line} 行不是完整的交易记录',
+    'log-group-broken': '第 {line} 行应当是一条 {kind} 记录中的第 {block} 个区块',
     'storage-bad-value': '{file} 中保存的{what}无效，已重置：{reason}',
     'storage-migrated': '已把 {pending}从 {file} 移入 {log}',
 
@@ -485,16 +495,28 @@ export const zhCN: Messages = {
     'chain-replaced-restored':
       '我们的链已被 {peer} 的链替换：它的 {blocks}胜过我们的 {ours}；{restored}已放回待处理交易池',
     'server-error': '节点服务器出错：{error}',
+    'block-received': '来自 {peer} 的第 {index} 号区块在挖出 {ms} 毫秒后到达',
+    'block-received-late': '来自 {peer} 的第 {index} 号区块已到达',
+    'block-rejected': '来自 {peer} 的第 {index} 号区块被拒绝：{reason}',
+    'chain-reorg': '已切换到 {peer} 更长的分支：从第 {from} 号区块起替换了 {replaced}，现在共有 {blocks}',
+    'chain-synced': '已追上 {peer}：新增 {added}，现在共有 {blocks}',
+    'network-joined': '已加入 {peer} 所在的网络：它的链（{blocks}）替换了我们的链（{ours}）',
+    'peer-introduced': '{name}（{peer}）发来了自我介绍',
+    'peer-offline': '节点 {peer} 不再应答',
+    'peer-online': '节点 {peer} 已恢复在线',
     'rebind-failed': '节点服务器无法切换到新的端口或网络接口：{error}',
   },
   counts: {
     blocks: '0 个区块 | 1 个区块 | {n} 个区块',
     pending: '0 笔待处理交易 | 1 笔待处理交易 | {n} 笔待处理交易',
     restored: '0 笔交易 | 1 笔交易 | {n} 笔交易',
+    transactions: '0 笔交易 | 1 笔交易 | {n} 笔交易',
     kept: '0 个区块 | 1 个区块 | {n} 个区块',
     cut: '0 个区块 | 1 个区块 | {n} 个区块',
     ours: '0 个区块 | 1 个区块 | {n} 个区块',
     height: '0 个区块 | 1 个区块 | {n} 个区块',
     peers: '0 个节点 | 1 个节点 | {n} 个节点',
+    added: '0 个区块 | 1 个区块 | {n} 个区块',
+    replaced: '0 个区块 | 1 个区块 | {n} 个区块',
   },
 };

@@ -3,7 +3,7 @@ import { ref, shallowRef } from 'vue';
 import type { BalancesDto } from '@shared/api';
 import { onOpen, useDashboardClient } from '@renderer/api';
 import { useNotificationsStore } from './notifications';
-import { useCoalesced } from '@renderer/composables/use-coalesced';
+import { LIVE_REFRESH_MS, useCoalesced } from '@renderer/composables/use-coalesced';
 
 /** Balances as main adds them up (not enforced by the tutorial), fetched while the screen shows them. */
 export const useBalancesStore = defineStore('balances', () => {
@@ -12,11 +12,19 @@ export const useBalancesStore = defineStore('balances', () => {
   let unsubscribers: (() => void)[] = [];
 
   /** Fetches the balances; while a fetch runs, further requests collapse into one more. */
-  const { run: refresh, loading } = useCoalesced(async () => {
-    const result = await useDashboardClient().balances();
-    if (result.ok) balances.value = result.value;
-    else useNotificationsStore().error(result.error);
-  });
+  const {
+    run: refresh,
+    schedule,
+    cancel,
+    loading,
+  } = useCoalesced(
+    async () => {
+      const result = await useDashboardClient().balances();
+      if (result.ok) balances.value = result.value;
+      else useNotificationsStore().error(result.error);
+    },
+    { minIntervalMs: LIVE_REFRESH_MS },
+  );
 
   /** Called by the Transactions screen: fetch now and on every chain change while it is shown. */
   function open(): void {
@@ -26,6 +34,7 @@ export const useBalancesStore = defineStore('balances', () => {
 
   function close(): void {
     visible.value = false;
+    cancel();
   }
 
   function start(): void {
@@ -33,7 +42,7 @@ export const useBalancesStore = defineStore('balances', () => {
     const client = useDashboardClient();
     unsubscribers = [
       client.on('chain', () => {
-        if (visible.value) void refresh();
+        if (visible.value) schedule();
       }),
       onOpen(client, () => {
         if (visible.value) void refresh();

@@ -3,7 +3,7 @@ import { computed, ref, shallowRef } from 'vue';
 import type { BlockDetail, BlockSummary } from '@shared/api';
 import { onOpen, useDashboardClient } from '@renderer/api';
 import { useNotificationsStore } from './notifications';
-import { useCoalesced } from '@renderer/composables/use-coalesced';
+import { LIVE_REFRESH_MS, useCoalesced } from '@renderer/composables/use-coalesced';
 
 /** Blocks per page: enough to fill a projector, few enough to stay light at any chain length. */
 export const CHAIN_PAGE_SIZE = 12;
@@ -22,24 +22,33 @@ export const useChainStore = defineStore('chain', () => {
 
   const pages = computed(() => Math.max(1, Math.ceil(total.value / CHAIN_PAGE_SIZE)));
 
-  // Coalesced: while one fetch runs, later requests collapse into one more fetch.
-  const { run: fetchPage, loading } = useCoalesced(async (again) => {
-    const result = await useDashboardClient().chainPage({
-      offset: page.value * CHAIN_PAGE_SIZE,
-      limit: CHAIN_PAGE_SIZE,
-      newestFirst: true,
-    });
-    if (result.ok) {
-      total.value = result.value.total;
-      blocks.value = result.value.blocks;
-      if (page.value > 0 && page.value >= pages.value) {
-        page.value = pages.value - 1;
-        again();
+  // Coalesced: while one fetch runs, later requests collapse into one more fetch; chain events refetch
+  // at most every LIVE_REFRESH_MS (auto-mine announces dozens of blocks a second).
+  const {
+    run: fetchPage,
+    schedule: schedulePage,
+    cancel: cancelScheduled,
+    loading,
+  } = useCoalesced(
+    async (again) => {
+      const result = await useDashboardClient().chainPage({
+        offset: page.value * CHAIN_PAGE_SIZE,
+        limit: CHAIN_PAGE_SIZE,
+        newestFirst: true,
+      });
+      if (result.ok) {
+        total.value = result.value.total;
+        blocks.value = result.value.blocks;
+        if (page.value > 0 && page.value >= pages.value) {
+          page.value = pages.value - 1;
+          again();
+        }
+      } else {
+        useNotificationsStore().error(result.error);
       }
-    } else {
-      useNotificationsStore().error(result.error);
-    }
-  });
+    },
+    { minIntervalMs: LIVE_REFRESH_MS },
+  );
 
   async function goToPage(next: number): Promise<void> {
     page.value = Math.min(Math.max(0, next), pages.value - 1);
@@ -92,6 +101,7 @@ export const useChainStore = defineStore('chain', () => {
 
   function close(): void {
     visible.value = false;
+    cancelScheduled();
   }
 
   function start(): void {
@@ -101,7 +111,7 @@ export const useChainStore = defineStore('chain', () => {
       client.on('chain', (event) => {
         total.value = event.height;
         if (event.reason !== 'mined') selected.value = null;
-        if (visible.value) void fetchPage();
+        if (visible.value) schedulePage();
       }),
       onOpen(client, () => {
         if (visible.value) void fetchPage();

@@ -70,6 +70,7 @@ export const useNodeStore = defineStore('node', () => {
     unsubscribers = [
       client.on('status', (next) => {
         status.value = next;
+        if (!next.mining.active) stopping.value = false;
         addSample(next.mining);
       }),
       client.on('mining', applyMining),

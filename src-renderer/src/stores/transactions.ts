@@ -6,7 +6,7 @@ import { checkParty, parseAmountText } from '@shared/transaction';
 import { onOpen, useDashboardClient } from '@renderer/api';
 import { errorWording, type Wording } from '@renderer/i18n/message';
 import { useNotificationsStore } from './notifications';
-import { useCoalesced } from '@renderer/composables/use-coalesced';
+import { LIVE_REFRESH_MS, useCoalesced } from '@renderer/composables/use-coalesced';
 
 /** A form field's error, worded in the viewer's language when shown. */
 export type FieldError = Wording;
@@ -40,13 +40,20 @@ export const useTransactionsStore = defineStore('transactions', () => {
   const fieldErrors = ref<Partial<Record<TransactionField, FieldError>>>({});
   let unsubscribers: (() => void)[] = [];
 
-  // A burst of `pending` events (a script posting transactions) costs one fetch at a time, plus one
-  // more at the end, instead of one fetch per event.
-  const { run: refreshPending, loading } = useCoalesced(async () => {
-    const result = await useDashboardClient().pending();
-    if (result.ok) pending.value = result.value;
-    else useNotificationsStore().error(result.error);
-  });
+  // A burst of `pending` events (a script posting transactions, auto-mine emptying the pool at every
+  // block) costs one fetch at a time, at most every LIVE_REFRESH_MS, plus one more at the end.
+  const {
+    run: refreshPending,
+    schedule,
+    loading,
+  } = useCoalesced(
+    async () => {
+      const result = await useDashboardClient().pending();
+      if (result.ok) pending.value = result.value;
+      else useNotificationsStore().error(result.error);
+    },
+    { minIntervalMs: LIVE_REFRESH_MS },
+  );
 
   /** Validates, submits, and maps the node's refusal to the field at fault. */
   async function submit(input: TransactionInput): Promise<SubmittedTransaction | null> {
@@ -89,10 +96,7 @@ export const useTransactionsStore = defineStore('transactions', () => {
   function start(): void {
     stop();
     const client = useDashboardClient();
-    unsubscribers = [
-      client.on('pending', () => void refreshPending()),
-      onOpen(client, () => void refreshPending()),
-    ];
+    unsubscribers = [client.on('pending', schedule), onOpen(client, () => void refreshPending())];
   }
 
   function stop(): void {

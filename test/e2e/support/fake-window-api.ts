@@ -1,7 +1,22 @@
+import type {
+  ActivityEntry,
+  AddPeersResult,
+  BalancesDto,
+  MiningProgress,
+  MiningState,
+  NodeStatus,
+  PeerInfo,
+  ResolveReportDto,
+  SettingsDto,
+  TransactionDto,
+} from '../../../src-main/shared/api.ts';
+import type { Message } from '../../../src-main/shared/messages.ts';
+
 /**
  * A stand-in for the preload's `window.api`, injected with `page.addInitScript` so the dashboard can be
  * looked at in any state (10,000 blocks, a resolve report, offline peers) without running nodes.
- * It must be self-contained: Playwright serialises the function's source into the page.
+ * It must be self-contained: Playwright serialises the function's source into the page (types only
+ * come from the contract, so a change of shape there fails the typecheck here).
  */
 export function installFakeWindowApi(options: { height: number; mining: boolean }): void {
   type Listener = (payload: unknown) => void;
@@ -33,7 +48,8 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
     timestamp: start + index * 37.25,
     transactionCount: index === 1 ? 0 : 1 + (index % 3),
   });
-  const tx = (sender: string, recipient: string, amount: string) => ({
+  const tx = (sender: string, recipient: string, amount: string): TransactionDto => ({
+    id: null,
     sender,
     recipient,
     amount,
@@ -41,9 +57,9 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
     json: JSON.stringify({ amount, recipient, sender }),
   });
   const names = ['alice', 'bob', 'carol', 'dave'];
-  const txsOf = (index: number) => {
+  const txsOf = (index: number): TransactionDto[] => {
     const s = summary(index);
-    const list = [];
+    const list: TransactionDto[] = [];
     for (let i = 0; i < s.transactionCount - 1; i++) {
       list.push(tx(names[(index + i) % 4]!, names[(index + i + 1) % 4]!, String(1 + ((index + i) % 5))));
     }
@@ -51,7 +67,7 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
     return list;
   };
   const pending = [tx('alice', 'bob', '5'), tx('carol', 'dave', '2.5')];
-  const settings = {
+  const settings: SettingsDto = {
     name: 'Ana’s laptop',
     port: 5000,
     bindAll: true,
@@ -60,15 +76,28 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
     workers: 0,
     allowRemoteMine: false,
     autoMine: false,
+    discovery: true,
+    liveNetwork: true,
+    dashboardPort: 0,
   };
-  const progress = { tried: 1_284_512, hashRate: 412_300, elapsedMs: 3120, expectedMs: 158_900, workers: 3 };
-  const mining = () => ({
+  const progress: MiningProgress = {
+    tried: 1_284_512,
+    hashRate: 412_300,
+    elapsedMs: 3120,
+    expectedMs: 158_900,
+    workers: 3,
+  };
+  const mining = (): MiningState => ({
     active: options.mining,
+    auto: false,
     targetIndex: options.mining ? height + 1 : null,
-    progress: options.mining ? progress : null,
+    progress: options.mining ? { ...progress } : null,
+    hashRate: options.mining ? progress.hashRate : 0,
+    blocksPerMinute: 0,
     workers: 3,
   });
-  const status = () => ({
+  const refused = (peer: string): Message => ({ code: 'peer-refused', params: { peer } });
+  const status = (): NodeStatus => ({
     nodeId,
     name: settings.name,
     profile: settings.profile,
@@ -76,47 +105,67 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
     tutorialCompatible: settings.difficulty === 4,
     height,
     lastHash: hashOf(height),
+    genesisHash: hashOf(1),
     pendingCount: pending.length,
     port: 5000,
+    portAsked: null,
     addresses: ['http://192.168.1.23:5000', 'http://10.0.0.7:5000'],
     dataDir: '/home/ana/.config/blockparty',
     mining: mining(),
+    storageNotices: [],
   });
-  const peers = [
+  const peers: PeerInfo[] = [
     {
       address: '192.168.1.31:5000',
-      online: true,
+      source: 'discovered',
+      status: 'online',
+      kind: 'blockparty',
+      id: 'b'.repeat(32),
+      name: 'Bo’s laptop',
       latencyMs: 4,
       height: height + 3,
-      kind: 'blockparty',
       profile: 'article',
+      difficulty: 4,
       lastSeen: Date.now() - 3000,
+      incompatible: null,
       lastError: null,
     },
     {
       address: '192.168.1.40:5001',
-      online: true,
+      source: 'manual',
+      status: 'online',
+      kind: 'tutorial',
+      id: null,
+      name: null,
       latencyMs: 12,
       height: 9,
-      kind: 'tutorial',
       profile: null,
+      difficulty: null,
       lastSeen: Date.now() - 40_000,
+      incompatible: null,
       lastError: null,
     },
     {
       address: '192.168.1.77:5000',
-      online: false,
+      source: 'manual',
+      status: 'offline',
+      kind: null,
+      id: null,
+      name: null,
       latencyMs: null,
       height: null,
-      kind: null,
       profile: null,
+      difficulty: null,
       lastSeen: Date.now() - 600_000,
-      lastError: 'connect ECONNREFUSED',
+      incompatible: null,
+      lastError: refused('192.168.1.77:5000'),
     },
   ];
-  const report = {
+  const report: ResolveReportDto = {
     replaced: true,
     winner: '192.168.1.31:5000',
+    winnerName: 'Bo’s laptop',
+    otherGenesis: false,
     ourLengthBefore: height,
     ourLengthAfter: height + 3,
     replacedFrom: height - 1,
@@ -124,18 +173,34 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
     restored: [tx('bob', 'carol', '3')],
     dropped: [tx('alice', 'bob', '5')],
     peers: [
-      { peer: '192.168.1.31:5000', outcome: 'adopted', blocks: height + 3, reason: null, ms: 48 },
-      { peer: '192.168.1.40:5001', outcome: 'shorter-or-equal', blocks: 9, reason: null, ms: 31 },
+      {
+        peer: '192.168.1.31:5000',
+        name: 'Bo’s laptop',
+        outcome: 'adopted',
+        blocks: height + 3,
+        reason: null,
+        ms: 48,
+      },
+      {
+        peer: '192.168.1.40:5001',
+        name: null,
+        outcome: 'not-longer',
+        blocks: 9,
+        reason: { code: 'peer-not-longer', params: { blocks: 9, ours: height } },
+        ms: 31,
+      },
       {
         peer: '192.168.1.77:5000',
+        name: null,
         outcome: 'unreachable',
         blocks: null,
-        reason: 'connect ECONNREFUSED',
+        reason: refused('192.168.1.77:5000'),
         ms: 3,
       },
     ],
   };
-  const activity = [
+  const amountReason: Message = { code: 'tx-amount-not-positive', params: { got: '-5' } };
+  const activity: ActivityEntry[] = [
     {
       id: 1,
       time: Date.now() - 300_000,
@@ -164,17 +229,17 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
       id: 4,
       time: Date.now() - 120_000,
       kind: 'rejected-input',
-      message: 'Transaction refused: amount must be a positive number',
+      message: 'Transaction refused: amount must be a positive number such as 5 or 2.5, got -5',
       code: 'transaction-refused',
-      params: { reason: 'amount must be a positive number' },
+      params: { reason: amountReason },
     },
     {
       id: 5,
       time: Date.now() - 60_000,
       kind: 'peer-failed',
-      message: 'Peer 192.168.1.77:5000: connect ECONNREFUSED',
+      message: 'Peer 192.168.1.77:5000: nothing is listening at 192.168.1.77:5000 (is the node running?)',
       code: 'peer-failed',
-      params: { peer: '192.168.1.77:5000', reason: 'connect ECONNREFUSED' },
+      params: { peer: '192.168.1.77:5000', reason: refused('192.168.1.77:5000') },
     },
     {
       id: 6,
@@ -208,12 +273,18 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
     pending: () => ok(pending),
     // Main adds balances up; the fake answers as main would for this chain's shape.
     balances: () =>
-      ok({
+      ok<BalancesDto>({
         height,
         rows: [
-          { address: nodeId, received: String(height - 1), sent: '0', balance: String(height - 1) },
-          { address: 'bob', received: '6670.5', sent: '3329.0', balance: '3341.5' },
-          { address: 'alice', received: '3330', sent: '6669', balance: '-3339' },
+          {
+            address: nodeId,
+            name: settings.name,
+            received: String(height - 1),
+            sent: '0',
+            balance: String(height - 1),
+          },
+          { address: 'bob', name: null, received: '6670.5', sent: '3329.0', balance: '3341.5' },
+          { address: 'alice', name: null, received: '3330', sent: '6669', balance: '-3339' },
         ],
         skipped: 3,
       }),
@@ -225,7 +296,7 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
     mine: () => new Promise(() => {}),
     stopMining: () => ok(null),
     peers: () => ok(peers),
-    addPeers: () => ok({ peers, added: [], rejected: [], reachable: {} }),
+    addPeers: () => ok<AddPeersResult>({ peers, added: [], known: [], rejected: [], reachable: {} }),
     removePeer: () => ok(peers),
     refreshPeers: () => ok(peers),
     resolve: () => ok(report),
