@@ -586,8 +586,18 @@ export class Network {
       lastError: null,
       incompatible: this.incompatibility(card.profile, card.difficulty, card.genesisHash || null),
     });
-    if (wasOffline)
+    if (wasOffline) {
       this.deps.record('peer-added', message('peer-online', { peer: card.name || peer.address }));
+      // It missed what was relayed while it was away (a partition, a restart): offer it our pool.
+      if (
+        this.deps.live() &&
+        this.incompatibility(card.profile, card.difficulty, card.genesisHash || null) === null
+      ) {
+        for (const tx of this.deps.ledger.pending.slice(0, TX_QUEUE_MAX - link.txs.length))
+          link.txs.push({ tx, origin: this.deps.nodeId });
+        this.send(link);
+      }
+    }
   }
 
   private incompatibility(profile: string, difficulty: number, genesis: string | null): Message | null {
@@ -786,6 +796,12 @@ export class Network {
     }
     this.link(address).tip = this.deps.ledger.tip.hash;
     this.afterChainChange(adopted.discarded.length > 0 ? 'replaced' : 'received', address);
+    this.relayRestored(adopted.restored);
+  }
+
+  /** Transactions of our discarded blocks are pending again: the rest of the network may not hold them. */
+  private relayRestored(restored: readonly PendingTransaction[]): void {
+    for (const tx of restored) this.transactionAccepted(tx, this.deps.nodeId, null);
   }
 
   private afterChainChange(reason: 'received' | 'replaced', from: string | null): void {
@@ -833,8 +849,11 @@ export class Network {
     );
   }
 
-  /** The peers a block or transaction of `origin` goes to from here: our children in its tree. */
-  private relayTargets(origin: string, except: string | null): string[] {
+  /**
+   * The peers a block or transaction of `origin` goes to from `at` (here, by default): the children
+   * of `at` in its tree.
+   */
+  private relayTargets(origin: string, except: string | null, at = this.deps.nodeId): string[] {
     const members = new Map<string, string>();
     for (const peer of this.deps.book.list()) {
       if (
@@ -846,10 +865,10 @@ export class Network {
         members.set(peer.id, peer.address);
       }
     }
-    const ids = [...new Set([...members.keys(), this.deps.nodeId, origin])].sort();
+    const ids = [...new Set([...members.keys(), this.deps.nodeId, origin, at])].sort();
     const start = ids.indexOf(origin);
     const rotated = [...ids.slice(start), ...ids.slice(0, start)];
-    const place = rotated.indexOf(this.deps.nodeId);
+    const place = rotated.indexOf(at);
     const targets: string[] = [];
     for (const child of [2 * place + 1, 2 * place + 2]) {
       const address = child < rotated.length ? members.get(rotated[child]!) : undefined;
@@ -875,7 +894,11 @@ export class Network {
   private send(link: Link): void {
     if (link.sending || this.closed) return;
     const now = Date.now();
-    if (link.failures > 0 && now < link.nextCheck) return;
+    if (link.failures > 0 && now < link.nextCheck) {
+      // A failing peer holds no transactions: they would wait for it, and so would its subtree.
+      this.routeAround(link, link.txs.splice(0));
+      return;
+    }
     if (link.block !== null) {
       const { block, origin } = link.block;
       link.block = null;
@@ -900,6 +923,9 @@ export class Network {
           origin,
           transactions: same.map((item) => item.tx),
         })
+        .then((ok) => {
+          if (!ok) this.routeAround(link, same);
+        })
         .finally(() => this.sent(link));
       return;
     }
@@ -907,6 +933,22 @@ export class Network {
       const text = link.tutorialTxs.shift()!;
       link.sending = true;
       void this.deps.client.postTransaction(link.address, text).finally(() => this.sent(link));
+    }
+  }
+
+  /**
+   * Transactions a peer did not take go to its own children in their trees, so that the nodes below
+   * a dead or unreachable peer still get them (it gets our pool when it is back: see learnCard).
+   */
+  private routeAround(link: Link, items: { tx: PendingTransaction; origin: string }[]): void {
+    const failed = this.deps.book.get(link.address)?.id;
+    if (items.length === 0 || failed === null || failed === undefined || this.closed) return;
+    for (const item of items) {
+      for (const address of this.relayTargets(item.origin, link.address, failed)) {
+        const next = this.link(address);
+        if (next.txs.length < TX_QUEUE_MAX) next.txs.push(item);
+        this.send(next);
+      }
     }
   }
 
@@ -949,14 +991,21 @@ export class Network {
       }),
     );
     this.afterChainChange(keep < ours.length ? 'replaced' : 'received', peer.address);
+    this.relayRestored(adopted.restored);
   }
 
-  /** Our online peers of our network, for a hello answer (peer exchange). */
+  /**
+   * Our online peers with our rules, for a hello answer (peer exchange). Those of another network are
+   * told too: a fresh node must see how many nodes each network has to join the one others joined.
+   */
   private exchangeList(except: string | null): ExchangedPeer[] {
     return this.deps.book
       .list()
       .filter(
-        (p) => p.status === 'online' && p.incompatible === null && (p.kind === 'tutorial' || p.id !== except),
+        (p) =>
+          p.status === 'online' &&
+          (p.incompatible === null || p.incompatible.code === 'peer-other-genesis') &&
+          (p.kind === 'tutorial' || p.id !== except),
       )
       .slice(0, EXCHANGE_MAX)
       .map((p) => ({ address: p.address, id: p.id, name: p.name }));
