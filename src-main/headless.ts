@@ -1,6 +1,8 @@
 /** The Blockparty node without Electron: `npm run node -- --port 5001 --data-dir ./nodes/b`. */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_RENDERER_DIR } from './control/headless-dashboard.ts';
+import { registerSpectator } from './control/spectator.ts';
 import { createProofSearcher } from './mining/index.ts';
 import { startNode, type RunningNode } from './runtime/start-node.ts';
 import { isNodeError } from './shared/errors.ts';
@@ -138,6 +140,8 @@ async function main(): Promise<void> {
       searcher,
       overrides: args.overrides,
       peerTimeoutMs: args.peerTimeoutMs,
+      // Phones in the room open the spectator page on the peer port (the join QR code).
+      peerRoutes: (server, node) => registerSpectator(server, node, DEFAULT_RENDERER_DIR),
     });
   } catch (error) {
     await searcher.close();

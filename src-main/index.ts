@@ -8,6 +8,7 @@ import { createOurUrlCheck, guardSession } from './app/security.ts';
 import { createMainWindow } from './app/window.ts';
 import { registerIpc } from './control/ipc.ts';
 import { createDashboardService } from './control/service.ts';
+import { registerSpectator } from './control/spectator.ts';
 import { createProofSearcher } from './mining/index.ts';
 import { startNode } from './runtime/start-node.ts';
 import { openElectronStoreStorage } from './store/electron-store.ts';
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
       storage: openElectronStoreStorage(dataDir),
       searcher,
       version: app.getVersion(),
+      // Phones in the room open the spectator page on the peer port (the join QR code).
+      peerRoutes: (server, node) => registerSpectator(server, node, paths.rendererDir),
     });
   } catch (error) {
     await searcher.close();

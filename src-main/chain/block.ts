@@ -213,3 +213,19 @@ export function sealLine(
   const sealed = SealedBlock.of(block);
   return { ok: true, block: sealed, canonical: sealed.text === line };
 }
+
+/**
+ * The node id a block's mining reward went to: the recipient of its last transaction sent by "0"
+ * (the tutorial appends the reward last), or null when it has none. Read from the text when the
+ * reward is in its usual form, else from the decoded block.
+ */
+export function rewardRecipient(block: SealedBlock): string | null {
+  const match = /\{"amount": 1, "recipient": "([0-9a-zA-Z_-]{1,128})", "sender": "0"\}\]\}$/.exec(block.text);
+  if (match !== null) return match[1]!;
+  const transactions = block.decode().transactions;
+  for (let i = transactions.length - 1; i >= 0; i--) {
+    const tx = transactions[i];
+    if (isPyObject(tx) && tx['sender'] === '0' && typeof tx['recipient'] === 'string') return tx['recipient'];
+  }
+  return null;
+}

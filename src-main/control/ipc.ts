@@ -33,6 +33,18 @@ const INPUT_OF: Readonly<Record<OperationName, 'none' | 'object' | 'optional-obj
   updateSettings: 'object',
   resetChain: 'none',
   activity: 'none',
+  nearby: 'none',
+  joinNetwork: 'object',
+  diagnose: 'optional-object',
+  joinCode: 'none',
+  joinByCode: 'object',
+  networkView: 'none',
+  forkTree: 'optional-object',
+  flights: 'optional-object',
+  tamperPreview: 'object',
+  tamperSend: 'object',
+  setPrivateMining: 'object',
+  setPace: 'object',
 };
 
 /** Whether an invoke comes from our window's top frame showing our page (not an iframe, not a page navigated to). */

@@ -1,7 +1,6 @@
 import type { SealedBlock } from '../chain/block.ts';
-import { dumpsPy, isPyObject, parsePyJson } from '../chain/json.ts';
-import type { Block, PendingTransaction, PyValue } from '../chain/types.ts';
-import type { NodeApi, ResolveReport } from '../node/types.ts';
+import type { PyValue } from '../chain/types.ts';
+import type { NodeApi } from '../node/types.ts';
 import type {
   ApiError,
   BalancesDto,
@@ -11,17 +10,25 @@ import type {
   DashboardApi,
   DashboardEvents,
   EventName,
-  ResolveReportDto,
   Result,
-  TransactionDto,
 } from '../shared/api.ts';
 import { describeValue } from '../shared/address.ts';
-import { CHAIN_PAGE_DEFAULT, CHAIN_PAGE_MAX, SEARCH_MAX } from '../shared/api.ts';
+import { CHAIN_PAGE_DEFAULT, CHAIN_PAGE_MAX, PACE_MAX_SECONDS, SEARCH_MAX } from '../shared/api.ts';
 import { NodeError, isNodeError } from '../shared/errors.ts';
 import { message } from '../shared/messages.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { parseAmountText } from '../shared/transaction.ts';
 import { createBalanceLedger } from './balances.ts';
+import { diagnose } from './diagnostics.ts';
+import { blockDetail, blockSummary, pendingDto, resolveDto } from './dto.ts';
+import {
+  MinedBlocks,
+  flightsDto,
+  forkTreeDto,
+  networkViewDto,
+  parseTamperEdit,
+  tamperReportDto,
+} from './lab.ts';
 import type { BalanceLedger } from './balances.ts';
 
 /** The dashboard API plus its events, as both transports (IPC, HTTP) consume it. */
@@ -50,7 +57,6 @@ function inputError(field: string, expected: string): NodeError {
   return new NodeError('invalid-request', message('request-invalid', { field, expected }), field);
 }
 
-const HEX_64 = /^[0-9a-f]{64}$/;
 /** Summaries of recent blocks, so that paging and live updates do not parse the same blocks again. */
 const SUMMARY_CACHE = 2000;
 
@@ -61,6 +67,9 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   const timers = new Map<EventName, ReturnType<typeof setTimeout>>();
   const summaries = new Map<string, BlockSummary>();
+  const mined = new MinedBlocks((id) => node.nameOf(id));
+  const peerName = (address: string): string | null =>
+    node.peers().find((p) => p.address === address)?.name ?? null;
   // Balances are added up block by block and kept: a mined block costs one block, not the chain.
   let ledger: { ledger: BalanceLedger; lastHash: string } | null = null;
   let balancesCache: { dto: BalancesDto; lastHash: string } | null = null;
@@ -116,7 +125,46 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
       scheduleStatus();
     }),
     node.on('activity', (p) => emit('activity', p)),
+    node.on('lab', (p) => coalesceLab(p.what)),
+    node.on('peers-changed', () => {
+      coalesceLab('network');
+      checkNearby();
+    }),
   ];
+
+  // Lab views refetch on a hint; each kind of hint at most once per interval.
+  const labTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  function coalesceLab(what: DashboardEvents['lab']['what']): void {
+    if (labTimers.has(what) || !listeners.get('lab')?.size) return;
+    labTimers.set(
+      what,
+      setTimeout(() => {
+        labTimers.delete(what);
+        emit('lab', { what });
+      }, intervalMs),
+    );
+  }
+
+  // Nearby networks change with discovery, which raises no event: looked at every 2 s.
+  let lastNearby = '';
+  function checkNearby(): void {
+    if (!listeners.get('nearby')?.size) return;
+    let nearby;
+    try {
+      nearby = node.nearby();
+    } catch (error) {
+      logError('reading the nearby networks failed', error);
+      return;
+    }
+    const key = JSON.stringify(
+      nearby.map((n) => [n.network, n.height, n.nodes.map((m) => [m.id, m.height, m.name])]),
+    );
+    if (key === lastNearby) return;
+    lastNearby = key;
+    emit('nearby', nearby);
+  }
+  const nearbyTimer = setInterval(checkNearby, 2000);
+  nearbyTimer.unref?.();
 
   let lastAddresses = readAddresses();
   const addressTimer = setInterval(() => {
@@ -341,6 +389,80 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
 
     activity: () => run('activity', () => node.activity()),
 
+    nearby: () => run('nearby', () => node.nearby()),
+
+    joinNetwork: (input) =>
+      run('joinNetwork', () => {
+        const q = requiredObject(input, 'input');
+        const network = q['network'];
+        if (typeof network !== 'string' || !/^[0-9a-f]{16}$/.test(network))
+          throw inputError('network', 'the 16 hex characters naming a network');
+        return node.joinNetwork(network, optionalBoolean(q['confirm'], 'confirm') ?? false);
+      }),
+
+    diagnose: (input) =>
+      run('diagnose', () => {
+        const target = optionalObject(input, 'input')['target'];
+        if (target !== undefined && (typeof target !== 'string' || target.length > 200))
+          throw inputError('target', 'a name or an address of at most 200 characters');
+        return diagnose(node, target);
+      }),
+
+    joinCode: () => run('joinCode', () => node.joinCode()),
+
+    joinByCode: (input) =>
+      run('joinByCode', () => {
+        const q = requiredObject(input, 'input');
+        return node.joinByCode(q['code'], optionalBoolean(q['confirm'], 'confirm') ?? false);
+      }),
+
+    networkView: () => run('networkView', () => networkViewDto(node, mined)),
+
+    forkTree: (input) =>
+      run('forkTree', () => {
+        const depth = optionalInt(optionalObject(input, 'input')['depth'], 'depth', 1, 200) ?? 30;
+        return forkTreeDto(node.forkTree(depth), mined, peerName);
+      }),
+
+    flights: (input) =>
+      run('flights', async () => {
+        const count = optionalInt(optionalObject(input, 'input')['count'], 'count', 1, 20) ?? 5;
+        return flightsDto(await node.flights(count), (id) => node.nameOf(id));
+      }),
+
+    tamperPreview: (input) =>
+      run('tamperPreview', async () => {
+        const edit = parseTamperEdit(input);
+        return tamperReportDto(edit, await node.tamper(edit));
+      }),
+
+    tamperSend: (input) =>
+      run('tamperSend', async () => {
+        const edit = parseTamperEdit(input);
+        const { outcome, verdicts } = await node.tamperSend(edit);
+        return { report: tamperReportDto(edit, outcome), verdicts };
+      }),
+
+    setPrivateMining: (input) =>
+      run('setPrivateMining', () => {
+        const on = optionalBoolean(requiredObject(input, 'input')['on'], 'on');
+        if (on === undefined) throw inputError('on', 'true or false');
+        return node.setPrivateMining(on);
+      }),
+
+    setPace: (input) =>
+      run('setPace', () => {
+        const seconds = optionalInt(
+          requiredObject(input, 'input')['seconds'],
+          'seconds',
+          0,
+          PACE_MAX_SECONDS,
+        );
+        if (seconds === undefined)
+          throw inputError('seconds', `a whole number of seconds from 0 to ${PACE_MAX_SECONDS}`);
+        return node.setPace(seconds);
+      }),
+
     on(event, listener) {
       let set = listeners.get(event);
       if (set === undefined) listeners.set(event, (set = new Set()));
@@ -355,6 +477,9 @@ export function createDashboardService(node: NodeApi, deps: DashboardServiceDeps
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
       clearInterval(addressTimer);
+      clearInterval(nearbyTimer);
+      for (const timer of labTimers.values()) clearTimeout(timer);
+      labTimers.clear();
       listeners.clear();
       ledger = null;
       balancesCache = null;
@@ -411,67 +536,4 @@ function parseAmount(value: unknown): PyValue {
   const parsed = parseAmountText(value);
   if (!parsed.ok) throw new NodeError('invalid-transaction', parsed.reason, 'amount');
   return parsed.kind === 'int' ? BigInt(parsed.text) : Number(parsed.text);
-}
-
-/** Display text of a value: strings as they are, anything else as Python prints it in JSON. */
-function display(value: PyValue | undefined): string | null {
-  if (value === undefined) return null;
-  return typeof value === 'string' ? value : dumpsPy(value);
-}
-
-/** Converts one block to a list row. */
-export function blockSummary(block: Block, hash: string): BlockSummary {
-  const prev = block.previous_hash;
-  return {
-    index: Number(block.index),
-    hash,
-    previousHash: typeof prev === 'string' && HEX_64.test(prev) ? prev : dumpsPy(prev),
-    proof: block.proof.toString(),
-    timestamp: Number(block.timestamp),
-    transactionCount: block.transactions.length,
-  };
-}
-
-/** Converts one block to its detail view, with the exact text behind its hash. */
-export function blockDetail(sealed: SealedBlock): BlockDetail {
-  const block = sealed.decode();
-  return {
-    ...blockSummary(block, sealed.hash),
-    transactions: block.transactions.map((tx) => transactionDto(tx, null)),
-    json: sealed.text,
-  };
-}
-
-/** Converts a transaction (whatever a peer put there) for display. */
-export function transactionDto(tx: PyValue, id: string | null): TransactionDto {
-  const fields: Record<string, PyValue> = isPyObject(tx) ? tx : {};
-  return {
-    id,
-    sender: display(fields['sender']),
-    recipient: display(fields['recipient']),
-    amount: fields['amount'] === undefined ? null : dumpsPy(fields['amount']),
-    reward: fields['sender'] === '0',
-    json: dumpsPy(tx),
-  };
-}
-
-/** A pending transaction for display. */
-export function pendingDto(tx: PendingTransaction): TransactionDto {
-  return transactionDto(parsePyJson(tx.text), tx.id);
-}
-
-function resolveDto(r: ResolveReport, summaryOf: (block: SealedBlock) => BlockSummary): ResolveReportDto {
-  return {
-    replaced: r.replaced,
-    winner: r.winner,
-    winnerName: r.winnerName,
-    ourLengthBefore: r.ourLengthBefore,
-    ourLengthAfter: r.ourLengthAfter,
-    replacedFrom: r.replacedFrom,
-    otherGenesis: r.otherGenesis,
-    discarded: r.discarded.map(summaryOf),
-    restored: r.restored.map(pendingDto),
-    dropped: r.dropped.map(pendingDto),
-    peers: r.peers.map((p) => ({ ...p })),
-  };
 }

@@ -29,6 +29,24 @@ export interface OpenedLedger {
   notices: Message[];
 }
 
+/**
+ * A change of the chain, told to listeners once it is durable and applied. `source` is who the
+ * blocks came from (a peer's address), null when mined here.
+ */
+export type LedgerChange =
+  | { kind: 'append'; block: SealedBlock; source: string | null }
+  | {
+      kind: 'adopt';
+      keep: number;
+      added: readonly SealedBlock[];
+      discarded: readonly SealedBlock[];
+      restored: readonly PendingTransaction[];
+      oldTip: string;
+      oldLength: number;
+      source: string | null;
+    }
+  | { kind: 'reset' };
+
 /** How a storage failure is worded (the disk is full, read-only…): given by the node. */
 export type DescribeStorageError = (error: unknown) => Message;
 
@@ -76,6 +94,7 @@ export class Ledger {
   private liveBytes = 0;
   private inFlight = 0;
   private exclusive: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(change: LedgerChange) => void>();
 
   private constructor(
     private readonly log: ChainLog,
@@ -133,6 +152,16 @@ export class Ledger {
     return { ledger, notices };
   }
 
+  /** Calls `listener` after every durable change of the chain; returns the unsubscribe function. */
+  onChange(listener: (change: LedgerChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(change: LedgerChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+
   /** The chain, oldest first (sealed blocks: text and hash). */
   get chain(): readonly SealedBlock[] {
     return this.blocks;
@@ -185,6 +214,7 @@ export class Ledger {
    */
   appendBlock(
     build: (tip: SealedBlock, pending: readonly PendingTransaction[]) => SealedBlock | null,
+    source: string | null = null,
   ): Promise<SealedBlock | null> {
     return this.alone(async () => {
       const block = build(this.tip, this.pool);
@@ -195,6 +225,7 @@ export class Ledger {
       } catch (error) {
         throw new NodeError('storage-failed', this.describe(error));
       }
+      this.changed({ kind: 'append', block, source });
       if (block.index % 256 === 0) await this.compactIfWorthIt();
       return block;
     });
@@ -210,12 +241,15 @@ export class Ledger {
     keep: number,
     blocks: readonly SealedBlock[],
     accept: (ourLength: number) => boolean,
+    source: string | null = null,
   ): Promise<(Reconciliation & { discarded: SealedBlock[] }) | null> {
     return this.alone(async () => {
       if (keep > this.blocks.length || blocks.length === 0 || !accept(this.blocks.length)) return null;
       // The chain may have changed while the blocks were checked: they must still follow block `keep`.
       if (keep > 0 && previousHashOf(blocks[0]!.text) !== this.blocks[keep - 1]!.hash) return null;
       const discarded = this.blocks.slice(keep);
+      const oldTip = this.tip.hash;
+      const oldLength = this.blocks.length;
       const record: ChainRecord = { kind: 'adopt', keep, blocks: blocks.map((b) => b.text) };
       let result!: Reconciliation;
       try {
@@ -225,6 +259,16 @@ export class Ledger {
       } catch (error) {
         throw new NodeError('storage-failed', this.describe(error));
       }
+      this.changed({
+        kind: 'adopt',
+        keep,
+        added: blocks,
+        discarded,
+        restored: result.restored,
+        oldTip,
+        oldLength,
+        source,
+      });
       await this.compactIfWorthIt();
       return { ...result, discarded };
     });
@@ -238,6 +282,7 @@ export class Ledger {
       } catch (error) {
         throw new NodeError('storage-failed', this.describe(error));
       }
+      this.changed({ kind: 'reset' });
       await this.compactIfWorthIt();
     });
   }

@@ -9,7 +9,7 @@ import { forgeBlock } from '../chain/block.ts';
 import { dumpsPy } from '../chain/json.ts';
 import { proofJobFor } from '../chain/proof.ts';
 import { rewardTransaction } from '../chain/transaction.ts';
-import type { Rules } from '../chain/types.ts';
+import type { PendingTransaction, Rules } from '../chain/types.ts';
 import type { MiningProgress, ProofSearcher } from '../mining/types.ts';
 import type { MiningState } from '../shared/api.ts';
 import { NodeError } from '../shared/errors.ts';
@@ -38,7 +38,14 @@ export interface MinerDeps {
   mined(result: MineResult): void;
   /** Auto-mine ended by itself (an error, not Stop). */
   autoStopped(reason: NodeError | Error): void;
+  /** The network's pace: the least time between two blocks of this node, in ms (0: none). */
+  paceMs?(): number;
+  /** The pending transactions a block takes (default: all of them). */
+  select?(pending: readonly PendingTransaction[]): readonly PendingTransaction[];
 }
+
+/** How often a wait for the pace looks again (the pace may change meanwhile). */
+const PACE_STEP_MS = 250;
 
 /** The proof search and auto-mine of one node. */
 export class Miner {
@@ -52,6 +59,8 @@ export class Miner {
   private lastRate = 0;
   private lastRateAt = 0;
   private minedAt: number[] = [];
+  /** Epoch ms of the last block mined here (the pace counts from it). */
+  private lastMinedEpoch: number | null = null;
   private readonly rewardText: string;
 
   constructor(private readonly deps: MinerDeps) {
@@ -73,6 +82,14 @@ export class Miner {
       blocksPerMinute: this.minedAt.length,
       workers: this.deps.workers() || Math.max(1, availableParallelism() - 1),
     };
+  }
+
+  /** When the pace lets this node mine its next block (epoch ms); null when it may mine now. */
+  nextBlockAt(): number | null {
+    const pace = this.deps.paceMs?.() ?? 0;
+    if (pace <= 0 || this.lastMinedEpoch === null) return null;
+    const at = this.lastMinedEpoch + pace;
+    return at > Date.now() ? at : null;
   }
 
   /** Mines one block, or joins the search under way (auto-mine's next block included). */
@@ -140,10 +157,24 @@ export class Miner {
     return search;
   }
 
+  /** Waits until the pace allows the next block (Stop ends the wait as it ends a search). */
+  private async waitForPace(): Promise<void> {
+    const abort = new AbortController();
+    this.abort = abort;
+    for (let at = this.nextBlockAt(); at !== null; at = this.nextBlockAt()) {
+      this.emit();
+      await new Promise((resolve) => setTimeout(resolve, Math.min(PACE_STEP_MS, at - Date.now())));
+      if (abort.signal.aborted && abort.signal.reason === STOPPED) break;
+    }
+    if (abort.signal.aborted && abort.signal.reason === STOPPED)
+      throw new NodeError('mining-cancelled', message('mining-cancelled'));
+  }
+
   /** Searches a proof on the current tip; restarts when the tip changes, gives up when stopped. */
   private async runSearch(): Promise<MineResult> {
     const started = performance.now();
     let tried = 0;
+    if (this.nextBlockAt() !== null) await this.waitForPace();
     for (;;) {
       const tip = this.deps.ledger.tip;
       const abort = new AbortController();
@@ -188,11 +219,17 @@ export class Miner {
       const block = await this.deps.ledger.appendBlock((current, pending) =>
         current.hash !== tip.hash
           ? null
-          : forgeBlock(current, proof, [...pending.map((tx) => tx.text), this.rewardText], this.deps.clock()),
+          : forgeBlock(
+              current,
+              proof,
+              [...(this.deps.select?.(pending) ?? pending).map((tx) => tx.text), this.rewardText],
+              this.deps.clock(),
+            ),
       );
       if (block === null) continue;
       const result = { block, ms: Math.round(performance.now() - started), tried };
       this.minedAt.push(performance.now());
+      this.lastMinedEpoch = Date.now();
       this.deps.mined(result);
       return result;
     }

@@ -32,6 +32,8 @@ import type { NearbyNetwork, PeerInfo } from '../shared/api.ts';
 import { parsePeerAddress } from '../shared/address.ts';
 import { NodeError } from '../shared/errors.ts';
 import { message, type Message } from '../shared/messages.ts';
+import { parseHops } from './flights.ts';
+import { cardLabFromWire, type Lab } from './lab.ts';
 import type { Ledger } from './ledger.ts';
 import type { PeerBook } from './peers.ts';
 import type { ExchangedPeer, NodeCard, NodeLogger, NodeNetwork, PeerClient } from './ports.ts';
@@ -81,6 +83,10 @@ export interface Sighting {
 /** What the network needs from the node. */
 export interface NetworkDeps {
   ledger: Ledger;
+  /** The lab: fork book, flights, private mining and pace. */
+  lab: Lab;
+  /** The pace changed (a peer told a newer one). */
+  paceChanged(): void;
   book: PeerBook;
   client: PeerClient;
   where: NodeNetwork;
@@ -178,7 +184,9 @@ export class Network {
 
   /** A block we mined: it goes out as its origin. */
   blockMined(block: SealedBlock): void {
-    if (this.deps.live()) this.relay(block, this.deps.nodeId, null);
+    if (!this.deps.live()) return;
+    this.deps.lab.flights.had(block.hash, block.index, this.deps.nodeId, null);
+    this.relay(block, this.deps.nodeId, null);
   }
 
   /** A transaction we took (from our API, or relayed to us by `from`). */
@@ -254,13 +262,24 @@ export class Network {
     const tip = this.deps.ledger.tip;
     const index = isPyObject(first) && typeof first['index'] === 'bigint' ? Number(first['index']) : NaN;
     if (!Number.isSafeInteger(index)) return { status: 'invalid', length: length() };
+    const lab = this.deps.lab;
+    if (lab.privateMining) {
+      // The attacker's node watches the public chain grow, and keeps its own.
+      const seen = sealedBlock(first);
+      if (seen !== null) lab.forks.keepStale([seen], sender?.address ?? null);
+      lab.sawPublic(index);
+      return { status: 'private', length: lab.publicLength() };
+    }
     // Known already (it came by another way), or it continues our tip: checked against the tip.
     if (index <= tip.index) {
       const ours = this.deps.ledger.chain[index - 1];
-      if (ours !== undefined && ours.hash === sealedHash(first)) {
+      const theirs = sealedBlock(first);
+      if (ours !== undefined && ours.hash === theirs?.hash) {
         if (sender) this.link(sender.address).tip = ours.hash;
         return { status: 'known', length: length() };
       }
+      // A block of another branch at a height we have: a fork, shown on the tree.
+      if (theirs !== null) lab.forks.keepStale([theirs], sender?.address ?? null);
     }
     if (index === tip.index + 1) {
       const checked = validateSuffix(
@@ -269,9 +288,15 @@ export class Network {
         this.deps.rules(),
       );
       if (checked.ok) {
-        const added = await this.append(checked.blocks);
+        const added = await this.append(checked.blocks, sender?.address ?? null);
         if (added > 0) {
           const newTip = this.deps.ledger.tip;
+          lab.flights.had(
+            newTip.hash,
+            newTip.index,
+            origin ?? sender?.peer.id ?? '',
+            sender?.address ?? null,
+          );
           if (sender) this.link(sender.address).tip = newTip.hash;
           this.announceArrival(newTip, sender);
           this.relay(newTip, origin ?? sender?.peer.id ?? this.deps.nodeId, sender?.address ?? null);
@@ -333,21 +358,32 @@ export class Network {
     const asked = typeof request['limit'] === 'bigint' ? Number(request['limit']) : SYNC_PAGE;
     const limit = Math.max(1, Math.min(SYNC_PAGE, asked));
     const chain = this.deps.ledger.chain;
+    // While mining privately, the withheld blocks are not served.
+    const visible = this.deps.lab.publicLength();
     let fork = 0;
     for (const entry of locator) {
       if (!Array.isArray(entry) || entry.length !== 2) continue;
       const [index, hash] = entry;
       if (typeof index !== 'bigint' || typeof hash !== 'string') continue;
-      const block = index >= 1n && index <= BigInt(chain.length) ? chain[Number(index) - 1] : undefined;
+      const block = index >= 1n && index <= BigInt(visible) ? chain[Number(index) - 1] : undefined;
       if (block !== undefined && block.hash === hash) {
         fork = block.index;
         break;
       }
     }
     const texts: string[] = [];
-    if (fork > 0)
-      for (let i = fork; i < Math.min(chain.length, fork + limit); i++) texts.push(chain[i]!.text);
-    return `{"fork": ${fork}, "length": ${chain.length}, "blocks": [${texts.join(', ')}]}`;
+    if (fork > 0) for (let i = fork; i < Math.min(visible, fork + limit); i++) texts.push(chain[i]!.text);
+    return `{"fork": ${fork}, "length": ${visible}, "blocks": [${texts.join(', ')}]}`;
+  }
+
+  /** `POST /blockparty/arrivals`: hops of a block's flight from a node we sent it to. */
+  receiveHops(body: unknown): { accepted: number } {
+    const report = isPyObject(body as PyValue) ? (body as Record<string, PyValue>) : {};
+    const hash = report['hash'];
+    const hops = Array.isArray(report['hops']) ? parseHops(report['hops']) : [];
+    if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return { accepted: 0 };
+    this.deps.lab.flights.reported(hash, hops);
+    return { accepted: hops.length };
   }
 
   /** `GET /blockparty/peers`: the peers we know, as the tests and tools read them. */
@@ -462,7 +498,7 @@ export class Network {
       );
     const ours = this.deps.ledger.chain;
     const keep = commonPrefixLength(ours, fetched.blocks);
-    const adopted = await this.deps.ledger.adopt(keep, fetched.blocks.slice(keep), () => true);
+    const adopted = await this.deps.ledger.adopt(keep, fetched.blocks.slice(keep), () => true, best.address);
     if (adopted === null) throw new NodeError('not-found', message('join-not-found'));
     this.deps.record(
       'chain-replaced',
@@ -585,7 +621,19 @@ export class Network {
       lastSeen: Date.now(),
       lastError: null,
       incompatible: this.incompatibility(card.profile, card.difficulty, card.genesisHash || null),
+      tip: card.lastHash || null,
+      hashRate: card.lab?.hashRate ?? null,
+      workers: card.lab?.workers ?? null,
+      mining: card.lab?.mining ?? null,
+      privateMining: card.lab?.privateMining ?? false,
     });
+    // The pace of our network reaches every node through the cards (the newest setting wins).
+    if (
+      card.lab?.pace != null &&
+      this.incompatibility(card.profile, card.difficulty, card.genesisHash || null) === null &&
+      this.deps.lab.offerPace(card.lab.pace)
+    )
+      this.deps.paceChanged();
     if (wasOffline) {
       this.deps.record('peer-added', message('peer-online', { peer: card.name || peer.address }));
       // It missed what was relayed while it was away (a partition, a restart): offer it our pool.
@@ -648,6 +696,9 @@ export class Network {
       }
     }
     if (changed) this.deps.book.tell();
+    // Flights: what we learnt of each block's hops goes up the tree, to whom we got it from.
+    for (const report of this.deps.lab.flights.takeReports())
+      void this.deps.client.reportHops(report.address, report.hash, report.hops);
     this.forgetStale(now);
     if (this.deps.ledger.chain.length === 1 && now >= this.nextJoinCheck) {
       this.nextJoinCheck = now + JOIN_RECHECK_MS;
@@ -705,6 +756,7 @@ export class Network {
         length: answer.length ?? 0,
         lastHash: answer.lastHash ?? '',
         genesisHash: answer.genesisHash ?? '',
+        lab: answer.lab,
       },
       answer.ms,
     );
@@ -720,6 +772,10 @@ export class Network {
    */
   private compareTips(link: Link, peer: PeerInfo): void {
     if (peer.incompatible !== null || link.tip === null) return;
+    if (this.deps.lab.privateMining) {
+      this.deps.lab.sawPublic(peer.height ?? 0);
+      return;
+    }
     if ((peer.height ?? 0) > this.deps.ledger.chain.length) void this.syncFrom(peer.address);
   }
 
@@ -772,11 +828,19 @@ export class Network {
     if (keep < 0 || received.length === 0) return;
     const total = keep + received.length;
     const before = this.deps.ledger.chain.length;
+    if (this.deps.lab.privateMining) return;
     const adopted = await this.deps.ledger
-      .adopt(keep, received, (length) => total > length)
+      .adopt(keep, received, (length) => total > length, address)
       .catch(() => null);
-    if (adopted === null) return;
+    if (adopted === null) {
+      // Not longer than ours (any more): a branch that lost, kept for the fork tree.
+      this.deps.lab.forks.keepStale(received.slice(-50), address);
+      return;
+    }
     const peer = this.deps.book.get(address);
+    const tip = this.deps.ledger.tip;
+    this.deps.lab.flights.had(tip.hash, tip.index, peer?.id ?? '', address);
+    if (peer?.id) this.deps.lab.flights.synced(tip.hash, peer.id);
     const name = peer?.name ?? address;
     if (adopted.discarded.length > 0) {
       this.deps.record(
@@ -820,14 +884,16 @@ export class Network {
   }
 
   /** Appends blocks that continue our tip; returns how many were added. */
-  private async append(blocks: readonly SealedBlock[]): Promise<number> {
+  private async append(blocks: readonly SealedBlock[], source: string | null): Promise<number> {
     let added = 0;
     for (const block of blocks) {
       const done = await this.deps.ledger
-        .appendBlock((tip) =>
-          block.text.includes(`"previous_hash": "${tip.hash}"`) && block.index === tip.index + 1
-            ? block
-            : null,
+        .appendBlock(
+          (tip) =>
+            block.text.includes(`"previous_hash": "${tip.hash}"`) && block.index === tip.index + 1
+              ? block
+              : null,
+          source,
         )
         .catch(() => null);
       if (done === null) break;
@@ -907,6 +973,8 @@ export class Network {
         .pushBlocks(link.address, { from: this.deps.nodeId, origin, blocks: [block] })
         .then((answer) => {
           if (answer.ok && (answer.status === 'added' || answer.status === 'known')) link.tip = block.hash;
+          const to = this.deps.book.get(link.address)?.id;
+          if (answer.ok && answer.status === 'added' && to) this.deps.lab.flights.pushed(block.hash, to);
         })
         .finally(() => this.sent(link));
       return;
@@ -974,12 +1042,16 @@ export class Network {
       lastError: null,
       incompatible: link.genesis === this.deps.ledger.chain[0]!.hash ? null : message('peer-other-genesis'),
     });
+    if (this.deps.lab.privateMining) {
+      this.deps.lab.sawPublic(fetched.blocks.length);
+      return;
+    }
     const ours = this.deps.ledger.chain;
     const keep = commonPrefixLength(ours, fetched.blocks);
     // Another genesis replaces our own blocks only on a fresh node (else: joining is asked for).
     if (fetched.blocks.length <= ours.length || (keep === 0 && ours.length > 1)) return;
     const adopted = await this.deps.ledger
-      .adopt(keep, fetched.blocks.slice(keep), (length) => fetched.blocks.length > length)
+      .adopt(keep, fetched.blocks.slice(keep), (length) => fetched.blocks.length > length, peer.address)
       .catch(() => null);
     if (adopted === null) return;
     this.deps.record(
@@ -1099,6 +1171,7 @@ function cardOf(body: unknown): NodeCard | null {
     length: int(b['length']) ?? 0,
     lastHash: hash(b['last_hash']),
     genesisHash: hash(b['genesis_hash']),
+    lab: cardLabFromWire(b['lab']),
   };
 }
 
@@ -1115,11 +1188,11 @@ function seenOfCard(card: NodeCard, address: string): Seen {
   };
 }
 
-/** The canonical hash of a pushed block value, or '' when it is not a block. */
-function sealedHash(value: PyValue): string {
+/** A pushed block value sealed (canonical text and hash), or null when it is not a block. */
+function sealedBlock(value: PyValue): SealedBlock | null {
   try {
-    return SealedBlock.of(blockFromPy(value)).hash;
+    return SealedBlock.of(blockFromPy(value));
   } catch {
-    return '';
+    return null;
   }
 }

@@ -3,13 +3,33 @@
  * the peer book and the tutorial's resolve, composed behind `NodeApi`. Its surroundings come in as
  * ports (storage, peer client, network, proof searcher); it imports no adapter.
  */
-import { createGenesis, profileOfGenesis, transactionTexts, type SealedBlock } from '../chain/block.ts';
+import {
+  createGenesis,
+  profileOfGenesis,
+  rewardRecipient,
+  transactionTexts,
+  type SealedBlock,
+} from '../chain/block.ts';
 import { dumpsPy } from '../chain/json.ts';
 import { proofJobFor } from '../chain/proof.ts';
 import { newNodeId, newTransactionId, parseNewTransaction } from '../chain/transaction.ts';
 import type { PendingTransaction, PyValue, Rules } from '../chain/types.ts';
 import type { ProofSearcher } from '../mining/types.ts';
-import type { ActivityEntry, ActivityKind, NearbyNetwork, NodeStatus, PeerInfo } from '../shared/api.ts';
+import type {
+  ActivityEntry,
+  ActivityKind,
+  NearbyNetwork,
+  NodeStatus,
+  JoinCodeDto,
+  LabState,
+  PeerInfo,
+  Reachability,
+  TamperEdit,
+  TamperVerdictDto,
+} from '../shared/api.ts';
+import { labChainJson } from '../chain/tamper.ts';
+import { PACE_MAX_SECONDS, SPECTATOR_PATH } from '../shared/api.ts';
+import { decodeJoinCode, encodeJoinCode, networkBitsOf } from '../shared/join-code.ts';
 import { NodeError } from '../shared/errors.ts';
 import { message, renderMessage, type Message } from '../shared/messages.ts';
 import {
@@ -21,6 +41,9 @@ import {
 import { ActivityLog } from './activity.ts';
 import { Emitter } from './emitter.ts';
 import { Ledger } from './ledger.ts';
+import type { ForkTree } from './forks.ts';
+import type { Flight, Hop } from './flights.ts';
+import { Lab, type TamperOutcome } from './lab.ts';
 import { Miner } from './miner.ts';
 import { PeerBook } from './peers.ts';
 import type {
@@ -46,6 +69,8 @@ export interface NodeDeps {
   describeStorageError: (error: unknown) => Message;
   /** Settings given on the command line, applied over the saved ones. */
   overrides?: Partial<Settings>;
+  /** A proof searcher of its own for the tamper lab's re-mining (closed after each use). */
+  createSearcher?: () => ProofSearcher;
   /** Blockparty's version, told to peers. */
   version?: string;
   /** Seconds since the epoch as a float, like Python's `time.time()`. */
@@ -54,6 +79,38 @@ export interface NodeDeps {
 }
 
 const ACTIVITY_MAX = 1000;
+/** How long a flight fetched from its origin is reused. */
+const FLIGHT_CACHE_MS = 1500;
+
+/** One peer's verdict on a lab chain. */
+export type LabVerdict = TamperVerdictDto;
+
+/** Answers of a slow lookup, kept for `ms` per key pair. */
+class TimedCache<T> {
+  private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
+  constructor(
+    private readonly ms: number,
+    private readonly load: (a: string, b: string) => Promise<T>,
+  ) {}
+  get(a: string, b: string): Promise<T> {
+    const key = `${a} ${b}`;
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit !== undefined && now - hit.at < this.ms) return hit.value;
+    const value = this.load(a, b);
+    this.entries.set(key, { at: now, value });
+    for (const [k, e] of this.entries) if (now - e.at >= this.ms) this.entries.delete(k);
+    return value;
+  }
+}
+/** How long peers must have answered us with none ever contacting us before "unreachable" is said. */
+const NO_INBOUND_AFTER_MS = 45_000;
+
+/** Whether a host (IPv4 or IPv6, without port) is this machine's loopback. */
+function isLoopback(host: string): boolean {
+  const bare = host.replace(/^::ffff:/, '');
+  return bare.startsWith('127.') || bare === '::1' || bare === 'localhost';
+}
 
 /** A complete Blockparty node. */
 export class BlockpartyNode implements NodeApi {
@@ -62,7 +119,16 @@ export class BlockpartyNode implements NodeApi {
   private readonly miner: Miner;
   private readonly book: PeerBook;
   private readonly network: Network;
+  readonly lab: Lab;
+  /** Contacts from other nodes since start (hellos, pushes): whether the LAN can reach us. */
+  private readonly inbound = { lan: 0, local: 0, lastAt: null as number | null };
   private chainJsonCache: string | null = null;
+  /** Flights fetched from their origins, kept a few seconds (the view asks every 2 s). */
+  private readonly flightCache = new TimedCache<{ origin: string; index: number; hops: Hop[] } | null>(
+    FLIGHT_CACHE_MS,
+    (address, hash) => this.deps.client.flightOf(address, hash),
+  );
+  private readonly startedAt = performance.now();
   private resolving: Promise<ResolveReport> | null = null;
   private closed = false;
 
@@ -74,8 +140,20 @@ export class BlockpartyNode implements NodeApi {
     savedPeers: readonly SavedPeer[],
     private readonly storageNotices: Message[],
   ) {
+    this.lab = new Lab({
+      ledger,
+      nodeId: id,
+      rules: () => this.rules(),
+      createSearcher:
+        deps.createSearcher ??
+        (() => {
+          throw new NodeError('internal', message('internal', { error: 'no proof searcher for the lab' }));
+        }),
+    });
     this.miner = new Miner({
       ledger,
+      paceMs: () => this.lab.paceMs(),
+      select: (pending) => this.lab.forNextBlock(pending),
       searcher: deps.searcher,
       rules: () => this.rules(),
       nodeId: id,
@@ -101,6 +179,8 @@ export class BlockpartyNode implements NodeApi {
     );
     this.network = new Network({
       ledger,
+      lab: this.lab,
+      paceChanged: () => this.labChanged('network'),
       book: this.book,
       client: deps.client,
       where: deps.network,
@@ -122,7 +202,11 @@ export class BlockpartyNode implements NodeApi {
 
   /** What this node tells other nodes about itself. */
   card(): NodeCard {
-    const tip = this.ledger.tip;
+    // While mining privately, others are shown the chain as it was when it started.
+    const chain = this.ledger.chain;
+    const length = this.lab.publicLength();
+    const tip = chain[length - 1]!;
+    const mining = this.miner.state();
     return {
       id: this.id,
       name: this.current.name,
@@ -130,22 +214,58 @@ export class BlockpartyNode implements NodeApi {
       version: this.deps.version ?? '0.1.0',
       profile: this.current.profile,
       difficulty: this.current.difficulty,
-      length: this.ledger.chain.length,
+      length,
       lastHash: tip.hash,
-      genesisHash: this.ledger.chain[0]!.hash,
+      genesisHash: chain[0]!.hash,
+      lab: {
+        hashRate: mining.hashRate,
+        workers: mining.workers,
+        mining: mining.active,
+        privateMining: this.lab.privateMining,
+        pace: this.lab.pace,
+      },
     };
   }
 
   hello(remote: string | undefined, body: unknown): { card: NodeCard; peers: ExchangedPeer[] } {
+    this.contacted(remote);
     return this.network.hello(remote, body);
   }
 
   receiveBlocks(remote: string | undefined, body: unknown): Promise<{ status: string; length: number }> {
+    this.contacted(remote);
     return this.network.receiveBlocks(remote, body);
   }
 
   receiveTransactions(remote: string | undefined, body: unknown): Promise<{ accepted: number }> {
+    this.contacted(remote);
     return this.network.receiveTransactions(remote, body);
+  }
+
+  /** Another node reached our peer port (from the socket address `remote`). */
+  private contacted(remote: string | undefined): void {
+    if (remote === undefined) return;
+    if (isLoopback(remote)) this.inbound.local++;
+    else this.inbound.lan++;
+    this.inbound.lastAt = Date.now();
+  }
+
+  /** Whether laptops on the LAN can reach us: a hello or push from one of them says so. */
+  private reachability(): Reachability {
+    const peers = this.book.list();
+    const reached = peers.filter((p) => p.kind === 'blockparty' && p.status === 'online');
+    const lanPeers = reached.filter(
+      (p) => !isLoopback(p.address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')),
+    );
+    const inbound = this.inbound.lan + this.inbound.local;
+    let verdict: Reachability['verdict'];
+    if (!this.current.bindAll) verdict = 'loopback-only';
+    else if (this.inbound.lan > 0 || (this.inbound.local > 0 && lanPeers.length === 0)) verdict = 'ok';
+    // Peers answered us for a while but none ever contacted us: something drops what comes in.
+    else if (lanPeers.length > 0 && performance.now() - this.startedAt > NO_INBOUND_AFTER_MS)
+      verdict = 'no-inbound';
+    else verdict = 'unknown';
+    return { verdict, inbound, lastInboundAt: this.inbound.lastAt, reachedOut: reached.length };
   }
 
   syncPage(body: unknown): string {
@@ -235,6 +355,8 @@ export class BlockpartyNode implements NodeApi {
       dataDir: this.deps.storage.dir,
       mining: this.miner.state(),
       storageNotices: [...this.storageNotices],
+      reachability: this.reachability(),
+      lab: this.lab.state(this.miner.nextBlockAt()),
     };
   }
 
@@ -244,10 +366,12 @@ export class BlockpartyNode implements NodeApi {
 
   chainJson(): string {
     if (this.chainJsonCache === null) {
+      // While mining privately, the withheld blocks are not served (tutorial nodes read this route).
       const chain = this.ledger.chain;
-      const texts = new Array<string>(chain.length);
-      for (let i = 0; i < chain.length; i++) texts[i] = chain[i]!.text;
-      this.chainJsonCache = `{"chain": [${texts.join(', ')}], "length": ${chain.length}}`;
+      const length = this.lab.publicLength();
+      const texts = new Array<string>(length);
+      for (let i = 0; i < length; i++) texts[i] = chain[i]!.text;
+      this.chainJsonCache = `{"chain": [${texts.join(', ')}], "length": ${length}}`;
     }
     return this.chainJsonCache;
   }
@@ -263,6 +387,7 @@ export class BlockpartyNode implements NodeApi {
       throw new NodeError('invalid-transaction', parsed.reason, parsed.field);
     }
     const transaction = { id: newTransactionId(), text: parsed.text };
+    this.lab.madeHere(transaction);
     try {
       await this.ledger.addTransaction(transaction);
     } catch (error) {
@@ -378,6 +503,188 @@ export class BlockpartyNode implements NodeApi {
     return nodeId === this.id ? this.current.name : this.book.nameOf(nodeId);
   }
 
+  forkTree(depth: number): ForkTree {
+    return this.lab.forks.tree(this.ledger.chain, depth);
+  }
+
+  tamper(edit: TamperEdit): Promise<TamperOutcome> {
+    return this.lab.tamper(edit);
+  }
+
+  setPrivateMining(on: boolean): LabState {
+    if (on && !this.lab.privateMining) {
+      this.lab.startPrivate();
+      this.record('node', message('lab-private-on'));
+    } else if (!on && this.lab.privateMining) {
+      const released = this.lab.release();
+      this.chainJsonCache = null;
+      this.record('node', message('lab-private-released', { blocks: released }));
+      // The tip goes out as a mined block does; peers fetch the blocks before it by sync.
+      if (released > 0) this.network.blockMined(this.ledger.tip);
+    }
+    this.labChanged('network');
+    return this.labState();
+  }
+
+  setPace(seconds: number): LabState {
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > PACE_MAX_SECONDS)
+      throw new NodeError('invalid-request', message('lab-pace-range', { max: PACE_MAX_SECONDS }), 'seconds');
+    this.lab.offerPace({ seconds, setById: this.id, setByName: this.current.name, setAt: Date.now() });
+    this.record('node', message(seconds === 0 ? 'lab-pace-off' : 'lab-pace-set', { seconds }));
+    // Peers learn it from our card at their next heartbeat; the ones we push to, at once.
+    this.network.peersAdded(this.book.addresses());
+    this.labChanged('network');
+    return this.labState();
+  }
+
+  joinCode(): JoinCodeDto {
+    const network = this.ledger.chain[0]!.hash.slice(0, 16);
+    const port = this.deps.network.port();
+    const host = this.deps.network
+      .addresses()
+      .map((url) => /^http:\/\/(\d+\.\d+\.\d+\.\d+):\d+$/.exec(url)?.[1])
+      .find((h) => h !== undefined);
+    if (!this.current.bindAll || host === undefined)
+      return {
+        code: null,
+        address: null,
+        spectatorUrl: null,
+        network,
+        reason: message(this.current.bindAll ? 'join-code-no-address' : 'join-code-loopback'),
+      };
+    return {
+      code: encodeJoinCode(host, port, network),
+      address: `${host}:${port}`,
+      spectatorUrl: `http://${host}:${port}${SPECTATOR_PATH}`,
+      network,
+      reason: null,
+    };
+  }
+
+  async joinByCode(code: unknown, confirmed: boolean): Promise<{ address: string; blocks: number }> {
+    const decoded = decodeJoinCode(code);
+    if (!decoded.ok) throw new NodeError('invalid-request', decoded.reason, 'code');
+    const address = `${decoded.target.host}:${decoded.target.port}`;
+    const answer = await this.deps.client.hello(address, this.card());
+    if (!answer.ok) {
+      const code = answer.outcome === 'tutorial' ? 'join-code-not-blockparty' : 'join-code-no-answer';
+      throw new NodeError('not-found', message(code, { address }), 'code');
+    }
+    const card = answer.card;
+    if (networkBitsOf(card.genesisHash) !== decoded.target.networkBits)
+      throw new NodeError('not-found', message('join-code-other-network', { address }), 'code');
+    const network = card.genesisHash.slice(0, 16);
+    if (card.genesisHash !== this.ledger.chain[0]!.hash) {
+      // Seen as a node nearby, it can be joined like any network on the Nearby panel.
+      this.network.sighted({ ...card, network, height: card.length, from: decoded.target.host });
+      await this.network.join(network, confirmed);
+    } else {
+      this.registerPeers([address]);
+    }
+    return { address, blocks: this.ledger.chain.length };
+  }
+
+  /** Says hello to one address (the diagnostics' "why can't I see Bob?"). */
+  contact(address: string): ReturnType<PeerClient['hello']> {
+    return this.deps.client.hello(address, this.card());
+  }
+
+  receiveHops(body: unknown): { accepted: number } {
+    const answer = this.network.receiveHops(body);
+    if (answer.accepted > 0) this.labChanged('flights');
+    return answer;
+  }
+
+  flight(hash: string): { origin: string; index: number; hops: Hop[] } | null {
+    return this.lab.flights.get(hash);
+  }
+
+  async flights(count: number): Promise<Flight[]> {
+    const chain = this.ledger.chain;
+    const out: Flight[] = [];
+    for (let i = chain.length - 1; i >= 1 && out.length < count; i--) {
+      const block = chain[i]!;
+      const miner = rewardRecipient(block);
+      const local = this.lab.flights.get(block.hash);
+      // The origin collected the whole path; another node knows only its own part of it.
+      let flight = local !== null && local.origin === this.id ? local : null;
+      if (flight === null && miner !== null && miner !== this.id) {
+        const origin = this.book.list().find((p) => p.id === miner && p.status === 'online');
+        const remote = origin === undefined ? null : await this.flightCache.get(origin.address, block.hash);
+        flight = remote === null ? local : { hash: block.hash, ...remote };
+      }
+      out.push({
+        hash: block.hash,
+        index: block.index,
+        origin: miner ?? flight?.origin ?? '',
+        hops: flight?.hops ?? [],
+      });
+    }
+    return out;
+  }
+
+  async tamperSend(edit: TamperEdit): Promise<{ outcome: TamperOutcome; verdicts: LabVerdict[] }> {
+    const outcome = await this.lab.tamper(edit);
+    const body = labChainJson(outcome.chain);
+    const verdicts = await Promise.all(
+      this.book.list().map(async (peer): Promise<LabVerdict> => {
+        const base = { peer: peer.address, name: peer.name };
+        if (peer.kind === 'tutorial')
+          return { ...base, verdict: 'tutorial', block: null, reason: null, ms: null };
+        if (peer.status !== 'online')
+          return { ...base, verdict: 'unreachable', block: null, reason: peer.lastError, ms: null };
+        const answer = await this.deps.client.labCheck(peer.address, body);
+        if (!answer.ok) {
+          const verdict =
+            answer.outcome === 'tutorial' ? 'tutorial' : answer.outcome === 'busy' ? 'busy' : 'unreachable';
+          return { ...base, verdict, block: null, reason: answer.reason, ms: null };
+        }
+        return {
+          ...base,
+          verdict: answer.verdict,
+          block: answer.block,
+          reason: answer.reason,
+          ms: answer.ms,
+        };
+      }),
+    );
+    this.record('node', message('lab-tamper-sent', { block: edit.index, peers: verdicts.length }));
+    return { outcome, verdicts };
+  }
+
+  async labCheck(
+    body: Uint8Array,
+  ): Promise<{
+    verdict: 'rejected' | 'not-longer' | 'would-adopt';
+    block: number | null;
+    reason: Message | null;
+  }> {
+    const checked = await this.deps.client.checkChain(body, this.rules());
+    if (!checked.ok) return { verdict: 'rejected', block: checked.blockIndex, reason: checked.reason };
+    const ours = this.ledger.chain.length;
+    const theirs = checked.blocks.length;
+    if (theirs > ours)
+      return {
+        verdict: 'would-adopt',
+        block: null,
+        reason: message('lab-would-adopt', { blocks: theirs, ours }),
+      };
+    return {
+      verdict: 'not-longer',
+      block: null,
+      reason: message('peer-not-longer', { blocks: theirs, ours }),
+    };
+  }
+
+  private labState(): LabState {
+    return this.lab.state(this.miner.nextBlockAt());
+  }
+
+  private labChanged(what: 'network' | 'forks' | 'flights'): void {
+    this.events.emit('lab', { what });
+    this.events.emit('mining-changed', this.miner.state());
+  }
+
   on<K extends keyof NodeEvents>(event: K, listener: (payload: NodeEvents[K]) => void): () => void {
     return this.events.on(event, listener);
   }
@@ -429,12 +736,14 @@ export class BlockpartyNode implements NodeApi {
     this.chainJsonCache = null;
     if (reason !== 'mined') this.miner.tipChanged();
     this.events.emit('chain-changed', { height: this.ledger.chain.length, reason });
+    this.events.emit('lab', { what: 'forks' });
     this.events.emit('pending-changed', { count: this.ledger.pending.length });
   }
 
   private onMined({ block, ms }: MineResult): void {
     this.chainChanged('mined');
-    this.network.blockMined(block);
+    // Mined privately, a block stays here until released (the attack lab).
+    if (!this.lab.privateMining) this.network.blockMined(block);
     const proof = /"proof": (\d+)/.exec(block.text)?.[1] ?? '?';
     this.record('mined', message('mined', { index: block.index, proof, seconds: (ms / 1000).toFixed(1) }));
   }

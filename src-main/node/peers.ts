@@ -41,6 +41,11 @@ function emptyPeer(address: string, source: PeerSource, saved?: SavedPeer): Peer
     lastSeen: null,
     incompatible: null,
     lastError: null,
+    tip: null,
+    hashRate: null,
+    workers: null,
+    mining: null,
+    privateMining: false,
   };
 }
 

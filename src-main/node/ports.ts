@@ -9,6 +9,8 @@ import type { ValidationStart } from '../chain/validate.ts';
 import type { PeerOutcomeKind, PeerSource } from '../shared/api.ts';
 import type { Message } from '../shared/messages.ts';
 import type { Settings } from '../shared/settings.ts';
+import type { Hop } from './flights.ts';
+import type { CardLab } from './lab.ts';
 
 // ───────────────────────────── the chain log ─────────────────────────────
 
@@ -132,6 +134,7 @@ export type PeerInfoAnswer =
       length: number | null;
       lastHash: string | null;
       genesisHash: string | null;
+      lab: CardLab | null;
     }
   /** It answers the tutorial's routes only (404 on ours). */
   | { ok: true; kind: 'tutorial'; ms: number }
@@ -149,6 +152,8 @@ export interface NodeCard {
   length: number;
   lastHash: string;
   genesisHash: string;
+  /** Its mining and lab switches (null from versions that do not tell). */
+  lab: CardLab | null;
 }
 
 /** A peer another node knows, as it tells us (peer exchange). */
@@ -164,7 +169,7 @@ export type HelloAnswer =
   | { ok: false; outcome: 'unreachable' | 'timeout' | 'not-a-node' | 'tutorial' | 'busy'; reason: Message };
 
 /** What a pushed block did on the other node. */
-export type PushStatus = 'added' | 'known' | 'behind' | 'invalid' | 'other-network' | 'manual';
+export type PushStatus = 'added' | 'known' | 'behind' | 'invalid' | 'other-network' | 'manual' | 'private';
 
 /** The answer to a push, or why it failed. */
 export type PushAnswer = { ok: true; status: PushStatus; length: number } | { ok: false; reason: Message };
@@ -212,8 +217,33 @@ export interface PeerClient {
   peersOf(address: string): Promise<ExchangedPeer[]>;
   /** The tutorial's `POST /transactions/new` (to a tutorial node, for our own transactions). */
   postTransaction(address: string, text: string): Promise<boolean>;
+
+  // ── the classroom lab ──
+  /** `POST /blockparty/arrivals`: hops of a block's flight, reported up the relay tree. */
+  reportHops(address: string, hash: string, hops: readonly Hop[]): Promise<boolean>;
+  /** `GET /blockparty/flight?hash=`: a block's flight as its origin collected it; null when unknown. */
+  flightOf(address: string, hash: string): Promise<{ origin: string; index: number; hops: Hop[] } | null>;
+  /** `POST /blockparty/lab/check`: another node's verdict on a lab chain (it keeps its own). */
+  labCheck(address: string, chainJson: string): Promise<LabVerdictAnswer>;
+  /** Checks a chain (`{"chain": [...]}` bytes) against `rules`, off the event loop when large. */
+  checkChain(body: Uint8Array, rules: Rules): Promise<CheckedChain>;
   close(): Promise<void>;
 }
+
+/** A lab chain as another node judged it, or why it could not be asked. */
+export type LabVerdictAnswer =
+  | {
+      ok: true;
+      verdict: 'rejected' | 'not-longer' | 'would-adopt';
+      block: number | null;
+      reason: Message | null;
+      ms: number;
+    }
+  | { ok: false; outcome: 'unreachable' | 'timeout' | 'tutorial' | 'busy' | 'not-a-node'; reason: Message };
+
+/** A chain checked: its blocks, or the first rule it breaks and where. */
+export type CheckedChain =
+  { ok: true; blocks: SealedBlock[] } | { ok: false; reason: Message; blockIndex: number | null };
 
 // ───────────────────────────── where the node is ─────────────────────────────
 

@@ -106,6 +106,7 @@ export async function resolveWithPeers(deps: ResolveDeps): Promise<ResolveReport
     keep,
     winner.blocks.slice(keep),
     (length) => winner.blocks.length > length,
+    winner.peer,
   );
   if (adopted === null) {
     const reason = deps.ledger.chain.length >= winner.blocks.length ? null : message('peer-chain-changed');

@@ -4,6 +4,10 @@ import type { PendingTransaction } from '../chain/types.ts';
 import type {
   ActivityEntry,
   ChainChange,
+  JoinCodeDto,
+  LabState,
+  TamperEdit,
+  TamperVerdictDto,
   MiningState,
   NearbyNetwork,
   NodeStatus,
@@ -12,8 +16,12 @@ import type {
   RefusedAddress,
 } from '../shared/api.ts';
 import type { Settings } from '../shared/settings.ts';
+import type { ForkTree } from './forks.ts';
+import type { TamperOutcome } from './lab.ts';
 import type { Sighting } from './network.ts';
-import type { ExchangedPeer, NodeCard } from './ports.ts';
+import type { Flight, Hop } from './flights.ts';
+import type { Message } from '../shared/messages.ts';
+import type { ExchangedPeer, HelloAnswer, NodeCard } from './ports.ts';
 
 export type { ActivityEntry, MiningState, NodeStatus, PeerInfo, PeerOutcome } from '../shared/api.ts';
 
@@ -63,6 +71,8 @@ export interface NodeEvents {
   'peers-changed': PeerInfo[];
   'settings-changed': Settings;
   activity: ActivityEntry;
+  /** Lab data changed: the network view, the fork tree or the flights. */
+  lab: { what: 'network' | 'forks' | 'flights' };
 }
 
 /** What a running node offers to its transports (peer server, dashboard control API). */
@@ -126,6 +136,39 @@ export interface NodeApi {
   nearby(): NearbyNetwork[];
   /** Joins another network (asks first when this node has blocks of its own: NodeError with `confirm`). */
   joinNetwork(network: string, confirmed: boolean): Promise<{ blocks: number }>;
+  /** This node's join code and spectator address; null code (with the reason) when it has no LAN address. */
+  joinCode(): JoinCodeDto;
+  /** Joins the network of the node a join code names (asks first as `joinNetwork` does). */
+  joinByCode(code: unknown, confirmed: boolean): Promise<{ address: string; blocks: number }>;
+  /** Says hello to one address and returns its answer (diagnostics). */
+  contact(address: string): Promise<HelloAnswer>;
+
+  // ── the classroom lab ──
+  /** The last `depth` blocks of our chain and the stale branches seen (display only). */
+  forkTree(depth: number): ForkTree;
+  /** Edits a copy of the chain and checks it (the node's own chain is not touched). */
+  tamper(edit: TamperEdit): Promise<TamperOutcome>;
+  /** `POST /blockparty/arrivals`: hops of a block's flight, reported by a node we sent it to. */
+  receiveHops(body: unknown): { accepted: number };
+  /** `GET /blockparty/flight`: what this node knows of a block's flight. */
+  flight(hash: string): { origin: string; index: number; hops: Hop[] } | null;
+  /** The flights of our chain's latest `count` blocks, each asked from its origin. */
+  flights(count: number): Promise<Flight[]>;
+  /** Sends a lab copy of the chain to every peer; each judges it and keeps its own chain. */
+  tamperSend(edit: TamperEdit): Promise<{ outcome: TamperOutcome; verdicts: TamperVerdictDto[] }>;
+  /** `POST /blockparty/lab/check`: judges a lab chain as if it were offered to adopt (never adopts). */
+  labCheck(
+    body: Uint8Array,
+  ): Promise<{
+    verdict: 'rejected' | 'not-longer' | 'would-adopt';
+    block: number | null;
+    reason: Message | null;
+  }>;
+  /** Private mining on (blocks withheld) or off (released to the network). */
+  setPrivateMining(on: boolean): LabState;
+  /** Sets the network's pace (0 lifts it); told to every peer. Throws NodeError('invalid-request'). */
+  setPace(seconds: number): LabState;
+
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends keyof NodeEvents>(event: K, listener: (payload: NodeEvents[K]) => void): () => void;
 }

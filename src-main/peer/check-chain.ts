@@ -27,7 +27,15 @@ export function bodyText(body: string | Uint8Array): string {
  */
 export type ChainCheckResult =
   | { ok: true; texts: string[]; hashes: string[]; claimedLength: string | null }
-  | { ok: false; outcome: 'not-a-node' | 'invalid'; reason: Message; blocks: number | null };
+  | {
+      ok: false;
+      outcome: 'not-a-node' | 'invalid';
+      reason: Message;
+      blocks: number | null;
+      /** For an invalid chain: the rule it breaks and the block (1-based) that breaks it. */
+      rule?: Message;
+      blockIndex?: number | null;
+    };
 
 /** Parses a `/chain` answer with Python's number kinds and validates it (CPU-heavy for long chains). */
 export function checkChainText(request: ChainCheckRequest): ChainCheckResult {
@@ -52,6 +60,8 @@ export function checkChainText(request: ChainCheckRequest): ChainCheckResult {
       outcome: 'invalid',
       reason: message('peer-invalid', { reason: checked.reason }),
       blocks: raw.length,
+      rule: checked.reason,
+      blockIndex: checked.blockIndex,
     };
   }
   const claimed = body['length'];

@@ -10,10 +10,14 @@ import { SealedBlock } from '../chain/block.ts';
 import type { Rules } from '../chain/types.ts';
 import type { PendingTransaction } from '../chain/types.ts';
 import type { ValidationStart } from '../chain/validate.ts';
+import { parseHops, type Hop } from '../node/flights.ts';
+import { cardLabFromWire, cardLabToWire } from '../node/lab.ts';
 import type {
+  CheckedChain,
   ExchangedPeer,
   FetchedChain,
   HelloAnswer,
+  LabVerdictAnswer,
   NodeCard,
   PeerClient,
   PeerInfoAnswer,
@@ -22,7 +26,7 @@ import type {
   SyncAnswer,
 } from '../node/ports.ts';
 import { parsePeerAddress, splitAddress } from '../shared/address.ts';
-import { message, type Message } from '../shared/messages.ts';
+import { MESSAGES, message, type Message, type MessageCode, type MessageParam } from '../shared/messages.ts';
 import { createChainChecker, type ChainChecker } from './chain-checker.ts';
 
 /** Limits of one request to a peer (and, for a POST, its body). */
@@ -305,6 +309,7 @@ export function createPeerClient(
       length: card.length,
       lastHash: card.lastHash,
       genesisHash: card.genesisHash,
+      lab: card.lab,
     };
   }
 
@@ -456,6 +461,70 @@ export function createPeerClient(
     return response.ok && response.status === 201;
   }
 
+  async function reportHops(address: string, hash: string, hops: readonly Hop[]): Promise<boolean> {
+    const response = await post(address, '/blockparty/arrivals', JSON.stringify({ hash, hops }));
+    return response.ok && response.status === 200;
+  }
+
+  async function flightOf(
+    address: string,
+    hash: string,
+  ): Promise<{ origin: string; index: number; hops: Hop[] } | null> {
+    if (!HEX64.test(hash)) return null;
+    const response = await slots.run(() =>
+      getFromPeer(address, `/blockparty/flight?hash=${hash}`, { timeoutMs, maxBytes: INFO_MAX_BYTES, agent }),
+    );
+    if (!response.ok || response.status !== 200) return null;
+    const body = jsonOf(response.body) as { origin?: unknown; index?: unknown; hops?: unknown } | null;
+    if (typeof body?.origin !== 'string' || typeof body.index !== 'number' || !Array.isArray(body.hops))
+      return null;
+    return { origin: body.origin, index: body.index, hops: parseHops(body.hops) };
+  }
+
+  async function labCheck(address: string, chainJson: string): Promise<LabVerdictAnswer> {
+    const response = await slots.run(() =>
+      getFromPeer(address, '/blockparty/lab/check', {
+        method: 'POST',
+        body: chainJson,
+        timeoutMs: Math.max(timeoutMs, 10_000),
+        maxBytes: INFO_MAX_BYTES,
+        agent,
+      }),
+    );
+    if (!response.ok) {
+      const outcome = response.failure === 'too-large' ? 'not-a-node' : response.failure;
+      return { ok: false, outcome, reason: response.reason };
+    }
+    if (response.status === 404)
+      return { ok: false, outcome: 'tutorial', reason: message('peer-not-a-node') };
+    const body = jsonOf(response.body) as { verdict?: unknown; block?: unknown; reason?: unknown } | null;
+    const verdict = body?.verdict;
+    if (response.status === 429 || response.status === 503)
+      return { ok: false, outcome: 'busy', reason: message('peer-busy', { peer: address }) };
+    if (
+      response.status !== 200 ||
+      (verdict !== 'rejected' && verdict !== 'not-longer' && verdict !== 'would-adopt')
+    )
+      return { ok: false, outcome: 'not-a-node', reason: message('peer-not-a-node') };
+    return {
+      ok: true,
+      verdict,
+      block: typeof body!.block === 'number' && Number.isSafeInteger(body!.block) ? body!.block : null,
+      reason: parseMessage(body!.reason),
+      ms: response.ms,
+    };
+  }
+
+  async function checkChain(body: Uint8Array, rules: Rules): Promise<CheckedChain> {
+    const checked = await checker.check({ body, rules });
+    if (!checked.ok)
+      return { ok: false, reason: checked.rule ?? checked.reason, blockIndex: checked.blockIndex ?? null };
+    return {
+      ok: true,
+      blocks: checked.texts.map((text, i) => SealedBlock.fromCanonical(text, checked.hashes[i])),
+    };
+  }
+
   return {
     fetchChain,
     info,
@@ -465,6 +534,10 @@ export function createPeerClient(
     sync,
     peersOf,
     postTransaction,
+    reportHops,
+    flightOf,
+    labCheck,
+    checkChain,
     inFlightBytes: () => inFlight,
     warm: () => checker.warm(),
     close: async () => {
@@ -475,6 +548,7 @@ export function createPeerClient(
 }
 
 const PUSH_STATUSES: ReadonlySet<PushStatus> = new Set([
+  'private',
   'added',
   'known',
   'behind',
@@ -504,6 +578,7 @@ export function cardToWire(card: NodeCard): Record<string, unknown> {
     length: card.length,
     last_hash: card.lastHash,
     genesis_hash: card.genesisHash,
+    ...(card.lab === null ? {} : { lab: cardLabToWire(card.lab) }),
   };
 }
 
@@ -533,7 +608,27 @@ export function parseCard(body: unknown): NodeCard | null {
     length: int(b['length']) ?? 0,
     lastHash: hash(b['last_hash']) ?? '',
     genesisHash: hash(b['genesis_hash']) ?? '',
+    lab: cardLabFromWire(b['lab']),
   };
+}
+
+/** A message another node sent (a code and its parameters), or null when it is not one. */
+function parseMessage(value: unknown): Message | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { code, params } = value as { code?: unknown; params?: unknown };
+  if (typeof code !== 'string' || !(code in MESSAGES)) return null;
+  const out: Record<string, MessageParam> = {};
+  if (typeof params === 'object' && params !== null) {
+    for (const [key, v] of Object.entries(params).slice(0, 16)) {
+      if (typeof v === 'string') out[key] = v.slice(0, 200);
+      else if (typeof v === 'number' && Number.isFinite(v)) out[key] = v;
+      else if (typeof v === 'object' && v !== null) {
+        const inner = parseMessage(v);
+        if (inner !== null) out[key] = inner;
+      }
+    }
+  }
+  return { code: code as MessageCode, params: out };
 }
 
 /** Peers another node told us of: well-formed addresses only, at most 64. */

@@ -24,6 +24,8 @@ export interface PeerServerDeps {
 
 /** The largest request body the peer API reads. */
 export const PEER_BODY_LIMIT = 1024 * 1024;
+/** The largest lab chain another node may send to be checked (the chain limit's size). */
+export const LAB_BODY_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Builds the Fastify peer server (without listening): the tutorial's five routes, exactly as in
@@ -178,6 +180,42 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
       .code(200)
       .type('application/json')
       .send(`{"length": ${pending.length}, "pending": [${items.join(', ')}]}`);
+  });
+
+  // ── the classroom lab ──
+
+  app.post('/blockparty/arrivals', async (request, reply) =>
+    reply
+      .code(200)
+      .type('application/json')
+      .send(JSON.stringify(node.receiveHops(request.body))),
+  );
+
+  app.get('/blockparty/flight', async (request, reply) => {
+    const hash = (request.query as Record<string, unknown>)['hash'];
+    const flight = typeof hash === 'string' ? node.flight(hash) : null;
+    if (flight === null) return sendError(reply, 'not-found', message('lab-flight-unknown'));
+    return reply.code(200).type('application/json').send(JSON.stringify(flight));
+  });
+
+  // A lab chain to judge as a chain to adopt would be (it is never adopted). Its bytes go to the
+  // chain checker as they are, off the event loop when large.
+  void app.register(async (lab) => {
+    lab.removeAllContentTypeParsers();
+    lab.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LAB_BODY_LIMIT }, (_request, body, done) =>
+      done(null, body),
+    );
+    lab.post('/blockparty/lab/check', { bodyLimit: LAB_BODY_LIMIT }, async (request, reply) => {
+      const body = request.body;
+      if (!(body instanceof Uint8Array))
+        return sendError(
+          reply,
+          'invalid-request',
+          message('request-invalid', { field: 'body', expected: '{"chain": [...]}' }),
+        );
+      const verdict = await node.labCheck(body);
+      return reply.code(200).type('application/json').send(JSON.stringify(verdict));
+    });
   });
 
   app.get('/blockparty/info', async (_request, reply) => {

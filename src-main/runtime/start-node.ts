@@ -5,6 +5,7 @@
  */
 import { hostname, networkInterfaces } from 'node:os';
 import type { FastifyInstance } from 'fastify';
+import { createProofSearcher } from '../mining/index.ts';
 import type { ProofSearcher } from '../mining/types.ts';
 import { BlockpartyNode } from '../node/node.ts';
 import type { NodeNetwork, NodeStorage } from '../node/ports.ts';
@@ -28,6 +29,8 @@ export interface StartOptions {
   peerTimeoutMs?: number;
   peerMaxBytes?: number;
   version?: string;
+  /** Adds routes to each peer server built (the shells add the spectator page). */
+  peerRoutes?: (app: FastifyInstance, node: BlockpartyNode) => void;
 }
 
 /** A node with its peer server listening. */
@@ -91,6 +94,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       describeStorageError: (error) => storageReason(error, options.storage.dir),
       log: logFile.log,
       version: options.version,
+      // The tamper lab re-mines on a thread of its own, so that the node's own mining goes on.
+      createSearcher: () => createProofSearcher({ workers: 1 }),
     });
   } catch (error) {
     await client.close();
@@ -110,6 +115,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       // Warnings and failures only: one log line per request would bury them.
       const logger = logFile.logger.child({ component: 'peer-api' }, { level: 'warn' });
       const app = buildPeerServer({ node, version: options.version, logger });
+      options.peerRoutes?.(app, node);
       try {
         await app.listen({ port, host });
         const address = app.server.address();

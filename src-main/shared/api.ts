@@ -78,6 +78,10 @@ export interface NodeStatus {
   mining: MiningState;
   /** What the node found wrong with its files at start (kept until restart). */
   storageNotices: Message[];
+  /** Whether laptops on the LAN can reach our peer port. */
+  reachability: Reachability;
+  /** The classroom lab's switches (private mining, pace). */
+  lab: LabState;
 }
 
 /** How this node learned of a peer. */
@@ -106,6 +110,14 @@ export interface PeerInfo {
   incompatible: Message | null;
   /** Why the last contact failed; null when it answered. */
   lastError: Message | null;
+  /** The tip hash it last told us. */
+  tip: string | null;
+  /** What it last told us of its mining (Blockparty nodes): hash rate, workers, whether it mines. */
+  hashRate: number | null;
+  workers: number | null;
+  mining: boolean | null;
+  /** It mines privately (the attack lab) and says so. */
+  privateMining: boolean;
 }
 
 /** A transaction for display. Peers' chains may hold anything, so each field is shown as found. */
@@ -333,6 +345,309 @@ export interface ChainChange {
   reason: 'mined' | 'received' | 'replaced' | 'reset';
 }
 
+// ──────────────────── the live network: reachability, diagnostics, joining ────────────────────
+
+/**
+ * Whether laptops on the LAN can reach this node's peer port. `no-inbound`: peers were found (we
+ * reached them) but none of them ever connected to us, which is what a firewall (or a Windows
+ * "Public" network) looks like; `loopback-only`: the node listens on 127.0.0.1 only.
+ */
+export interface Reachability {
+  verdict: 'ok' | 'unknown' | 'no-inbound' | 'loopback-only';
+  /** Connections from other machines since start. */
+  inbound: number;
+  /** Epoch milliseconds of the last one. */
+  lastInboundAt: number | null;
+  /** Peers we reached ourselves since start (Blockparty nodes that answered a hello). */
+  reachedOut: number;
+}
+
+/** One finding of the peering diagnostics ("why can't I see Bob?"). */
+export interface DiagnosticDto {
+  /** What was checked: `listening`, `discovery`, `other-network`, `rules`, `firewall`, `vpn`, `isolation`, `target`… */
+  id: string;
+  status: 'ok' | 'warn' | 'fail' | 'info';
+  /** One line, for the list. */
+  title: Message;
+  /** What was found. */
+  detail: Message;
+  /** What to do about it, when something is to be done. */
+  fix: Message | null;
+}
+
+/** What the diagnostics found. */
+export interface DiagnosticsDto {
+  /** The interfaces and addresses the peer port listens on, as others would type them. */
+  listening: { interface: string; address: string; family: 'IPv4' | 'IPv6' }[];
+  checks: DiagnosticDto[];
+}
+
+/** What `diagnose` looks into: everything, or also one node (by address, or by a name seen nearby). */
+export interface DiagnoseInput {
+  /** `host:port`, or a node's name as people call it ("Bob"). */
+  target?: string;
+}
+
+/**
+ * A short code that joins this node's network from another laptop: the code names an IPv4 address,
+ * the peer port and the network (see join-code.ts). Null, with the reason, when the node has no
+ * address others can use.
+ */
+export interface JoinCodeDto {
+  code: string | null;
+  /** `host:port` the code stands for. */
+  address: string | null;
+  /** The read-only spectator page on the peer port (what the QR code opens, for phones). */
+  spectatorUrl: string | null;
+  /** The network (first 16 hex characters of the genesis hash). */
+  network: string;
+  reason: Message | null;
+}
+
+/** The path of the read-only spectator page on the peer port (no token: it shows nothing private). */
+export const SPECTATOR_PATH = '/spectate/';
+
+/** What the spectator page shows (`GET /blockparty/view` on the peer port, no token). */
+export interface SpectatorDto {
+  view: NetworkViewDto;
+  forks: ForkTreeDto;
+}
+
+/** What joining by code did. */
+export interface JoinedDto {
+  /** The host the code named, as `host:port`. */
+  address: string;
+  /** Blocks of the chain we now follow. */
+  blocks: number;
+}
+
+// ───────────────────────────────── the classroom lab ─────────────────────────────────
+
+/** The longest pause `setPace` accepts between two blocks of one node, in seconds. */
+export const PACE_MAX_SECONDS = 3600;
+
+/**
+ * The network's pace: each Blockparty node mines at most one block every `seconds` (a local
+ * throttle; difficulty stays 4, so tutorial nodes stay compatible). Set by one node, gossiped to all;
+ * the most recent setting wins. `seconds` 0: no pace.
+ */
+export interface PaceDto {
+  seconds: number;
+  setById: string;
+  setByName: string;
+  /** Epoch milliseconds (the setter's clock). */
+  setAt: number;
+}
+
+/** The lab's switches as they stand on this node. */
+export interface LabState {
+  /** Private mining (the attack lab): blocks mined here are withheld from the network until released. */
+  privateMining: boolean;
+  /** Blocks mined privately and not yet released. */
+  withheld: number;
+  /** The longest public chain seen while mining privately (null when not private). */
+  publicHeight: number | null;
+  pace: PaceDto | null;
+  /** When the pace lets this node mine its next block (epoch ms), null when it may mine now. */
+  nextBlockAt: number | null;
+}
+
+/** One node as the network view shows it. */
+export interface NetworkNodeDto {
+  /** Node id (the reward recipient of the blocks it mines); null for a tutorial node. */
+  id: string | null;
+  name: string | null;
+  /** `host:port`; null for this node. */
+  address: string | null;
+  self: boolean;
+  kind: 'blockparty' | 'tutorial';
+  status: 'online' | 'offline' | 'unknown';
+  height: number | null;
+  tip: string | null;
+  latencyMs: number | null;
+  profile: ProfileName | null;
+  difficulty: number | null;
+  /** Why it cannot share our network; null when it does. */
+  incompatible: Message | null;
+  /** Its hash rate and mining workers as it last told us (Blockparty nodes). */
+  hashRate: number | null;
+  workers: number | null;
+  mining: boolean | null;
+  /** It mines privately (the attack lab), as it tells others. */
+  privateMining: boolean;
+  /** Blocks of our chain's last {@link NETWORK_VIEW_RECENT} it mined. */
+  recentBlocks: number;
+}
+
+/** Blocks `networkView` looks back over for who mined what. */
+export const NETWORK_VIEW_RECENT = 100;
+
+/** One recent block and who mined it. */
+export interface MinedBlockDto {
+  index: number;
+  hash: string;
+  /** The reward's recipient (a node id), null when the block has no reward. */
+  minerId: string | null;
+  minerName: string | null;
+  timestamp: number;
+  transactionCount: number;
+}
+
+/** A node seen on the LAN that cannot join our network, and why. */
+export interface OutsiderDto {
+  name: string | null;
+  address: string;
+  network: string;
+  reason: Message;
+}
+
+/** The whole network for the projector: every node, who mined, the pace, who cannot join. */
+export interface NetworkViewDto {
+  network: string;
+  profile: ProfileName;
+  difficulty: number;
+  height: number;
+  tip: string;
+  /** This node first, then peers by name. */
+  nodes: NetworkNodeDto[];
+  /** The last blocks of our chain, newest first (at most 20). */
+  recentBlocks: MinedBlockDto[];
+  /** Blocks per minute over the last five minutes of our chain's timestamps. */
+  blocksPerMinute: number;
+  outsiders: OutsiderDto[];
+  pace: PaceDto | null;
+  /** Sum of the hash rates nodes told us. */
+  totalHashRate: number;
+}
+
+/** A block in the fork tree: on our chain, or a stale branch kept for display only. */
+export interface ForkBlockDto {
+  hash: string;
+  index: number;
+  /** The hash of its parent as Python prints it (see BlockSummary.previousHash). */
+  previousHash: string;
+  minerId: string | null;
+  minerName: string | null;
+  timestamp: number;
+  transactionCount: number;
+  /** On our chain now. */
+  main: boolean;
+  /** When this node first saw it (epoch ms), null for blocks from before this start. */
+  seenAt: number | null;
+  /** Who it came from: a peer's name or address; null when mined here or not known. */
+  from: string | null;
+}
+
+/** A reorg: another branch became longer and won. */
+export interface ReorgDto {
+  /** Epoch milliseconds. */
+  at: number;
+  /** The last block both branches share. */
+  forkIndex: number;
+  oldLength: number;
+  newLength: number;
+  oldTip: string;
+  newTip: string;
+  /** Hashes of our blocks that became stale. */
+  discarded: string[];
+  /** Transactions of the stale blocks that went back to the pool. */
+  restored: TransactionDto[];
+  /** Who sent the winning branch. */
+  winnerName: string | null;
+}
+
+/** The most stale blocks kept for the fork tree (never used for consensus). */
+export const STALE_BLOCKS_MAX = 500;
+
+/** The branches this node has seen. */
+export interface ForkTreeDto {
+  /** The last blocks of our chain (at most `depth`) and every kept stale block forking off them. */
+  blocks: ForkBlockDto[];
+  /** Newest first (at most 10). */
+  reorgs: ReorgDto[];
+  /** Stale blocks kept in all. */
+  stale: number;
+}
+
+/** One hop of a block through the network: `to` got it from `from`, `atMs` after it was mined. */
+export interface FlightHopDto {
+  from: string;
+  fromName: string | null;
+  to: string;
+  toName: string | null;
+  /** Milliseconds since the origin had the block, added up hop by hop (each hop timed on one clock). */
+  atMs: number | null;
+  /** Pushed down the relay tree, or fetched by a sync. */
+  via: 'push' | 'sync';
+}
+
+/** The path a recent block took, as its origin collected it from the nodes' arrival reports. */
+export interface FlightDto {
+  hash: string;
+  index: number;
+  /** The node that mined it. */
+  origin: string;
+  originName: string | null;
+  hops: FlightHopDto[];
+}
+
+/** An edit of the lab's copy of the chain. */
+export type TamperEdit =
+  | {
+      /** 1-based index of the block to edit (2 or more: genesis is left alone). */
+      index: number;
+      kind: 'transaction';
+      /** 0-based position of the transaction in the block. */
+      transaction: number;
+      field: 'sender' | 'recipient' | 'amount';
+      value: string;
+      /** Redo the proofs of the edited block and every later one (the work an attacker must redo). */
+      remine?: boolean;
+    }
+  | { index: number; kind: 'proof'; value: string; remine?: boolean };
+
+/** One block of the lab chain after an edit. */
+export interface TamperBlockDto {
+  index: number;
+  hashBefore: string;
+  hashAfter: string;
+  /** Its `previous_hash` still names the block before it. */
+  linkOk: boolean;
+  /** Its proof is still valid after the block before it. */
+  proofOk: boolean;
+}
+
+/** What the edit breaks, seen locally on the lab copy (the node's own chain is never touched). */
+export interface TamperReportDto {
+  edit: TamperEdit;
+  /** The edited block and the ones after it (at most 200), oldest first. */
+  blocks: TamperBlockDto[];
+  /** Later blocks beyond those listed. */
+  more: number;
+  /** The first rule the lab chain breaks, as any node would report it; null when it is valid. */
+  firstBroken: { index: number; reason: Message } | null;
+  /** Blocks whose proofs were redone (remine), and how long it took. */
+  remined: number;
+  ms: number;
+}
+
+/** What one peer said of the lab chain (it checks it as it would a chain to adopt, and keeps its own). */
+export interface TamperVerdictDto {
+  peer: string;
+  name: string | null;
+  verdict: 'rejected' | 'not-longer' | 'would-adopt' | 'unreachable' | 'tutorial' | 'busy';
+  /** The block the peer found at fault. */
+  block: number | null;
+  reason: Message | null;
+  ms: number | null;
+}
+
+/** The lab chain sent to every peer, and each one's verdict. */
+export interface TamperSentDto {
+  report: TamperReportDto;
+  verdicts: TamperVerdictDto[];
+}
+
 // ────────────────────────────────── the API ──────────────────────────────────
 
 /**
@@ -370,6 +685,37 @@ export interface DashboardApi {
   /** A fresh genesis; pending transactions cleared. */
   resetChain(): Promise<Result<null>>;
   activity(): Promise<Result<ActivityEntry[]>>;
+
+  // ── the live network ──
+  /** Networks and nodes seen on the LAN, ours first. */
+  nearby(): Promise<Result<NearbyNetwork[]>>;
+  /**
+   * Adopts another network's chain, genesis included. When this node has blocks of its own it
+   * answers `invalid-request` with field `confirm` (detail: how many blocks and transactions give
+   * way) unless `confirm` is true.
+   */
+  joinNetwork(input: { network: string; confirm?: boolean }): Promise<Result<{ blocks: number }>>;
+  /** "Why can't I see Bob?": the peering checks, with the fix for each. */
+  diagnose(input: DiagnoseInput): Promise<Result<DiagnosticsDto>>;
+  /** This node's join code and spectator address (for the QR code). */
+  joinCode(): Promise<Result<JoinCodeDto>>;
+  /** Joins the network of the node a code names (`confirm` as for joinNetwork). */
+  joinByCode(input: { code: string; confirm?: boolean }): Promise<Result<JoinedDto>>;
+
+  // ── the classroom lab ──
+  networkView(): Promise<Result<NetworkViewDto>>;
+  /** The last `depth` blocks of our chain (default 30, at most 200) and the stale branches seen. */
+  forkTree(input?: { depth?: number }): Promise<Result<ForkTreeDto>>;
+  /** The paths of the latest blocks (at most `count`, default 5), newest first. */
+  flights(input?: { count?: number }): Promise<Result<FlightDto[]>>;
+  /** Applies an edit to a copy of the chain and says what breaks. */
+  tamperPreview(input: TamperEdit): Promise<Result<TamperReportDto>>;
+  /** Sends the edited copy to every peer; each checks it with its own rules and keeps its chain. */
+  tamperSend(input: TamperEdit): Promise<Result<TamperSentDto>>;
+  /** Private mining on (withhold blocks) or off (release them to the network). */
+  setPrivateMining(input: { on: boolean }): Promise<Result<LabState>>;
+  /** Sets the network's pace (0 to lift it); every Blockparty node of the network follows. */
+  setPace(input: { seconds: number }): Promise<Result<LabState>>;
 }
 
 /** The names of the operations. */
@@ -396,6 +742,10 @@ export interface DashboardEvents {
   peers: PeerInfo[];
   activity: ActivityEntry;
   settings: SettingsDto;
+  /** The networks seen nearby changed. */
+  nearby: NearbyNetwork[];
+  /** Lab data changed (coalesced): refetch the view it names. */
+  lab: { what: 'network' | 'forks' | 'flights' };
 }
 
 /** The names of the events. */
@@ -423,6 +773,18 @@ export const IPC_CHANNELS = {
   updateSettings: 'settings:update',
   resetChain: 'chain:reset',
   activity: 'activity:list',
+  nearby: 'network:nearby',
+  joinNetwork: 'network:join',
+  diagnose: 'network:diagnose',
+  joinCode: 'network:join-code',
+  joinByCode: 'network:join-by-code',
+  networkView: 'lab:network',
+  forkTree: 'lab:forks',
+  flights: 'lab:flights',
+  tamperPreview: 'lab:tamper-preview',
+  tamperSend: 'lab:tamper-send',
+  setPrivateMining: 'lab:private-mining',
+  setPace: 'lab:pace',
 } as const satisfies Record<OperationName, string>;
 
 /** `webContents.send` channel of each event (`domain:verb`). */
@@ -434,6 +796,8 @@ export const IPC_EVENT_CHANNELS = {
   peers: 'peers:changed',
   activity: 'activity:added',
   settings: 'settings:changed',
+  nearby: 'network:nearby-changed',
+  lab: 'lab:changed',
 } as const satisfies Record<EventName, string>;
 
 /** Every operation (the preload exposes exactly these, plus an `onX` per event). */

@@ -96,6 +96,91 @@ export const MESSAGES = {
   'join-not-found': 'No node of that network answers now.',
   'join-other-rules':
     'That network follows other rules ({profile} profile, difficulty {difficulty}): change this node’s rules first.',
+  'join-code-empty': 'Type the join code shown on the host’s Overview, like 40H-98Y.',
+  'join-code-character':
+    '“{character}” is not in a join code: codes use the digits 0–9 and the letters A–Z except I, L, O and U.',
+  'join-code-length':
+    'This is not a whole join code: check it against the host’s screen, character by character.',
+  'join-code-no-answer':
+    'No node answers at {address}, where the code points: check the code, and that both laptops are on the same network.',
+  'join-code-other-network':
+    'The node at {address} is on another network than the code says: check the code against the host’s screen.',
+  'join-code-not-blockparty': 'The node at {address} is a tutorial node: add it on the Peers page instead.',
+  'lab-edit-block': 'Pick a block from 2 to {last} to edit: the genesis block is left alone.',
+  'lab-edit-transaction': 'Pick one of the block’s {transactions}.',
+  'lab-edit-not-object': 'That transaction is not an object: it has no field to edit.',
+  'lab-edit-field': 'Edit the sender, the recipient or the amount.',
+  'lab-edit-party': 'Type a name of 1 to {max} characters.',
+  'lab-edit-proof': 'A proof is a whole number of 1 to 40 digits.',
+  'lab-relink-too-deep':
+    'Re-mining redoes every block after the edited one: pick one of the last {max} blocks to re-mine.',
+  'lab-private-on':
+    'Private mining is on: blocks mined here stay on this node until you release them (a lesson: the 51 % attack).',
+  'lab-private-released': 'Private mining is off: {blocks} released to the network.',
+  'lab-pace-range': 'The pace is a whole number of seconds from 0 (no pace) to {max}.',
+  'lab-pace-set': 'Pace set: each node mines at most one block every {seconds} s.',
+  'lab-pace-off': 'Pace lifted: nodes mine as fast as they can.',
+  'join-code-loopback':
+    'This node listens on this computer only (127.0.0.1): turn on “Listen on all interfaces” in Settings to get a join code.',
+  'join-code-no-address':
+    'This computer has no IPv4 address on a LAN: connect it to the classroom’s Wi-Fi or network to get a join code.',
+  'diag-listening-title': 'Where this node listens',
+  'diag-listening-loopback': 'It listens on 127.0.0.1:{port} only: no other computer can reach it.',
+  'diag-listening-loopback-fix': 'Turn on “Listen on all interfaces” in Settings.',
+  'diag-listening-no-lan': 'This computer has no IPv4 address on a network: it is not connected to the LAN.',
+  'diag-listening-no-lan-fix': 'Join the classroom’s Wi-Fi (or plug in the cable), then look again.',
+  'diag-listening-ok': 'Others reach this node at {addresses}.',
+  'diag-vpn-title': 'VPN',
+  'diag-vpn-on':
+    'A VPN or tunnel is on ({interfaces}): it may send the traffic elsewhere or hide the other laptops.',
+  'diag-vpn-fix': 'Turn the VPN off during the class (or allow “local network access” in its settings).',
+  'diag-vpn-none': 'No VPN interface found.',
+  'diag-discovery-title': 'Finding nodes nearby (mDNS)',
+  'diag-discovery-off': 'Discovery is off: this node neither looks for others nor lets them find it.',
+  'diag-discovery-off-fix': 'Turn on “Find nodes nearby” in Settings, or add nodes by address or join code.',
+  'diag-discovery-nothing':
+    'No node answered on mDNS. Either nobody else runs Blockparty on this network, or the network drops multicast (guest and school Wi-Fi often do).',
+  'diag-discovery-nothing-fix':
+    'Check that everyone is on the same Wi-Fi. If they are, type the host’s join code or address: nodes then introduce each other.',
+  'diag-discovery-ok': 'Found {nodes} nearby.',
+  'diag-network-title': 'Other networks',
+  'diag-network-other': 'Some nodes started their own chain and are on another network: {names}.',
+  'diag-network-fix': 'On the Nearby panel, press Join next to the network everyone should share.',
+  'diag-rules-title': 'Other rules',
+  'diag-rules-other':
+    'Some nodes follow another profile or difficulty and can never share our chain: {names}.',
+  'diag-rules-fix':
+    'Agree on one profile and difficulty (the tutorial’s is difficulty 4), and set it in Settings.',
+  'diag-firewall-title': 'Firewall',
+  'diag-firewall-blocked':
+    'This node reached {peers}, but none of them ever reached it: a firewall on this computer drops what comes in.',
+  'diag-firewall-fix':
+    'Windows: allow Blockparty on private networks in Windows Defender Firewall, and make this Wi-Fi a Private network. macOS: System Settings › Network › Firewall › Options, allow Blockparty. Linux: allow TCP port {port} (for example sudo ufw allow {port}/tcp).',
+  'diag-firewall-ok': 'Other nodes reach this one (contacted {times} times since start).',
+  'diag-firewall-unknown': 'No other node has contacted this one yet, so this cannot be told yet.',
+  'diag-isolation-title': 'Client isolation',
+  'diag-isolation-seen':
+    'This node sees {peers} on the network but reaches none of them: the Wi-Fi probably keeps its clients apart (client isolation).',
+  'diag-isolation-fix':
+    'Use a network without client isolation: a phone hotspot, a travel router or a wired switch, or ask IT to turn isolation off for this Wi-Fi.',
+  'diag-target-title': 'Reaching “{target}”',
+  'diag-target-unknown': 'No node called “{target}” has been seen, and it is not an address.',
+  'diag-target-unknown-fix':
+    'Check that this laptop runs Blockparty on the same Wi-Fi, or type its address (shown on its Overview), like 192.168.1.20:5000.',
+  'diag-target-tutorial':
+    '{address} is a tutorial node: it answers only the tutorial’s routes, and is followed by polling.',
+  'diag-target-silent': '{address} does not answer: {reason}',
+  'diag-target-silent-fix':
+    'On that laptop: is Blockparty running, is the firewall letting it in (see above), and is it on this Wi-Fi? Client isolation also looks like this.',
+  'diag-target-rules':
+    '{name} ({address}) answers, but follows the {profile} profile at difficulty {difficulty}: it cannot share our chain.',
+  'diag-target-network': '{name} ({address}) answers, but is on another network (another genesis block).',
+  'diag-target-ok': '{name} ({address}) answers in {ms} ms and shares our network.',
+  'lab-tamper-sent':
+    'Tampered copy of block {block} sent to {peers} for checking (our own chain is untouched).',
+  'lab-would-adopt': 'valid and longer ({blocks} against our {ours}): this node would adopt it',
+  'lab-flight-unknown': 'This node knows nothing of that block’s flight (it keeps the latest 50).',
+  'spectator-missing': 'The spectator page is not built into this copy of Blockparty (run npm run build).',
   'manual-mode':
     'This node is in the tutorial’s manual mode: it takes blocks only by /mine and /nodes/resolve.',
   'peer-other-genesis': 'it is on another network: its chain starts from another genesis block',
@@ -217,6 +302,7 @@ export const COUNT_PHRASES = {
   ours: 'no blocks | 1 block | {n} blocks',
   height: 'no blocks | 1 block | {n} blocks',
   peers: 'no peers | 1 peer | {n} peers',
+  nodes: 'no nodes | 1 node | {n} nodes',
   added: 'no blocks | 1 block | {n} blocks',
   replaced: 'no blocks | 1 block | {n} blocks',
 } as const;

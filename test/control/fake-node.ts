@@ -48,6 +48,11 @@ export function peerRecord(address: string, patch: Partial<PeerInfo> = {}): Peer
     lastSeen: null,
     incompatible: null,
     lastError: null,
+    tip: null,
+    hashRate: null,
+    workers: null,
+    mining: null,
+    privateMining: false,
     ...patch,
   };
 }
@@ -107,6 +112,8 @@ export function createFakeNode(height = 3): FakeNode {
         workers: 1,
       },
       storageNotices: [],
+      reachability: { verdict: 'unknown', inbound: 0, lastInboundAt: null, reachedOut: 0 },
+      lab: { privateMining: false, withheld: 0, publicHeight: null, pace: null, nextBlockAt: null },
     }),
     chain: () => blocks,
     chainJson: () => `{"chain": [${blocks.map((b) => b.text).join(', ')}], "length": ${blocks.length}}`,
@@ -220,6 +227,7 @@ export function createFakeNode(height = 3): FakeNode {
       length: blocks.length,
       lastHash: blocks[blocks.length - 1]!.hash,
       genesisHash: blocks[0]!.hash,
+      lab: null,
     }),
     hello: () => {
       throw new Error('not in the fake');
@@ -231,6 +239,33 @@ export function createFakeNode(height = 3): FakeNode {
     sighted: () => undefined,
     nearby: () => [],
     joinNetwork: async () => ({ blocks: blocks.length }),
+    // The lab is tested on real nodes (test/node/lab.test.ts); transports only carry it.
+    joinCode: () => ({
+      code: '40H-98Y',
+      address: '192.168.1.20:5000',
+      spectatorUrl: 'http://192.168.1.20:5000/spectate/',
+      network: blocks[0]!.hash.slice(0, 16),
+      reason: null,
+    }),
+    joinByCode: async () => ({ address: '192.168.1.20:5000', blocks: blocks.length }),
+    contact: async () => ({
+      ok: false,
+      outcome: 'unreachable',
+      reason: message('peer-no-route', { peer: 'x' }),
+    }),
+    forkTree: () => ({
+      blocks: blocks.map((block) => ({ block, main: true, sighting: null })),
+      reorgs: [],
+      stale: 0,
+    }),
+    tamper: () => Promise.reject(new Error('not in the fake')),
+    tamperSend: () => Promise.reject(new Error('not in the fake')),
+    labCheck: () => Promise.reject(new Error('not in the fake')),
+    receiveHops: () => ({ accepted: 0 }),
+    flight: () => null,
+    flights: async () => [],
+    setPrivateMining: () => fake.status().lab,
+    setPace: () => fake.status().lab,
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

@@ -48,6 +48,12 @@ function loopbackOnly(client: PeerClient): PeerClient {
     peersOf: (address) => (fenced(address) ? Promise.resolve([]) : client.peersOf(address)),
     postTransaction: (address, text) =>
       fenced(address) ? Promise.resolve(false) : client.postTransaction(address, text),
+    reportHops: (address, hash, hops) =>
+      fenced(address) ? Promise.resolve(false) : client.reportHops(address, hash, hops),
+    flightOf: (address, hash) => (fenced(address) ? Promise.resolve(null) : client.flightOf(address, hash)),
+    labCheck: (address, body) =>
+      fenced(address) ? Promise.resolve(refusal) : client.labCheck(address, body),
+    checkChain: (body, rules) => client.checkChain(body, rules),
     close: () => client.close(),
   };
 }

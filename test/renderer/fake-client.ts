@@ -57,6 +57,11 @@ export function makePeer(address: string, patch: Partial<PeerInfo> = {}): PeerIn
     lastSeen: null,
     incompatible: null,
     lastError: null,
+    tip: null,
+    hashRate: null,
+    workers: null,
+    mining: null,
+    privateMining: false,
     ...patch,
   };
 }
@@ -78,6 +83,8 @@ export function makeStatus(patch: Partial<NodeStatus> = {}): NodeStatus {
     addresses: ['http://192.168.1.5:5000'],
     dataDir: '/tmp/node',
     mining: makeMining(),
+    reachability: { verdict: 'unknown', inbound: 0, lastInboundAt: null, reachedOut: 0 },
+    lab: { privateMining: false, withheld: 0, publicHeight: null, pace: null, nextBlockAt: null },
     storageNotices: [],
     ...patch,
   };

@@ -113,6 +113,8 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
     dataDir: '/home/ana/.config/blockparty',
     mining: mining(),
     storageNotices: [],
+    reachability: { verdict: 'ok', inbound: 4, lastInboundAt: Date.now(), reachedOut: 2 },
+    lab: { privateMining: false, withheld: 0, publicHeight: null, pace: null, nextBlockAt: null },
   });
   const peers: PeerInfo[] = [
     {
@@ -129,6 +131,11 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
       lastSeen: Date.now() - 3000,
       incompatible: null,
       lastError: null,
+      tip: null,
+      hashRate: null,
+      workers: null,
+      mining: null,
+      privateMining: false,
     },
     {
       address: '192.168.1.40:5001',
@@ -144,6 +151,11 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
       lastSeen: Date.now() - 40_000,
       incompatible: null,
       lastError: null,
+      tip: null,
+      hashRate: null,
+      workers: null,
+      mining: null,
+      privateMining: false,
     },
     {
       address: '192.168.1.77:5000',
@@ -159,6 +171,11 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
       lastSeen: Date.now() - 600_000,
       incompatible: null,
       lastError: refused('192.168.1.77:5000'),
+      tip: null,
+      hashRate: null,
+      workers: null,
+      mining: null,
+      privateMining: false,
     },
   ];
   const report: ResolveReportDto = {
