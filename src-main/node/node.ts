@@ -652,9 +652,7 @@ export class BlockpartyNode implements NodeApi {
     return { outcome, verdicts };
   }
 
-  async labCheck(
-    body: Uint8Array,
-  ): Promise<{
+  async labCheck(body: Uint8Array): Promise<{
     verdict: 'rejected' | 'not-longer' | 'would-adopt';
     block: number | null;
     reason: Message | null;

@@ -157,9 +157,7 @@ export interface NodeApi {
   /** Sends a lab copy of the chain to every peer; each judges it and keeps its own chain. */
   tamperSend(edit: TamperEdit): Promise<{ outcome: TamperOutcome; verdicts: TamperVerdictDto[] }>;
   /** `POST /blockparty/lab/check`: judges a lab chain as if it were offered to adopt (never adopts). */
-  labCheck(
-    body: Uint8Array,
-  ): Promise<{
+  labCheck(body: Uint8Array): Promise<{
     verdict: 'rejected' | 'not-longer' | 'would-adopt';
     block: number | null;
     reason: Message | null;

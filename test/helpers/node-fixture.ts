@@ -7,7 +7,7 @@ import { createProofSearcher } from '../../src-main/mining/index.ts';
 import { BlockpartyNode } from '../../src-main/node/node.ts';
 import type { NodeNetwork, NodeStorage, PeerClient } from '../../src-main/node/ports.ts';
 import { createPeerClient } from '../../src-main/peer/client.ts';
-import { startNode, type RunningNode } from '../../src-main/runtime/start-node.ts';
+import { startNode, type RunningNode, type StartOptions } from '../../src-main/runtime/start-node.ts';
 import type { Settings } from '../../src-main/shared/settings.ts';
 
 /** A fresh temporary folder, removed by the returned cleanup. */
@@ -58,11 +58,13 @@ export function startTestNode(
   dir: string,
   overrides: Partial<Settings> = {},
   peerTimeoutMs = 1500,
+  peerRoutes?: StartOptions['peerRoutes'],
 ): Promise<RunningNode> {
   return startNode({
     storage: openConfStorage(dir),
     searcher: createProofSearcher({ workers: 1 }),
     overrides: { port: 0, bindAll: false, discovery: false, ...overrides },
     peerTimeoutMs,
+    peerRoutes,
   });
 }
