@@ -14,6 +14,7 @@ import { NodeError } from '../shared/errors.ts';
 import { message, type Message } from '../shared/messages.ts';
 import { PENDING_MAX } from '../shared/transaction.ts';
 import type { ChainLog, ChainRecord } from './ports.ts';
+import { BoundedSet } from './bounded-set.ts';
 
 /** How many recent blocks remember which pending transaction each of their transactions took. */
 const CONSUMED_MEMORY = 1024;
@@ -49,23 +50,6 @@ export type LedgerChange =
 
 /** How a storage failure is worded (the disk is full, read-only…): given by the node. */
 export type DescribeStorageError = (error: unknown) => Message;
-
-/** A set that forgets its oldest members beyond a size. */
-class BoundedSet {
-  private readonly items = new Set<string>();
-  constructor(private readonly max: number) {}
-  has(item: string): boolean {
-    return this.items.has(item);
-  }
-  add(item: string): void {
-    this.items.delete(item);
-    this.items.add(item);
-    if (this.items.size > this.max) this.items.delete(this.items.values().next().value!);
-  }
-  delete(item: string): void {
-    this.items.delete(item);
-  }
-}
 
 /** The id of a transaction put back from a block that no memory says where it came from. */
 function derivedId(block: SealedBlock, position: number): string {

@@ -37,6 +37,7 @@ import { cardLabFromWire, type Lab } from './lab.ts';
 import type { Ledger } from './ledger.ts';
 import type { PeerBook } from './peers.ts';
 import type { ExchangedPeer, NodeCard, NodeLogger, NodeNetwork, PeerClient } from './ports.ts';
+import { BoundedSet } from './bounded-set.ts';
 
 /** How often an online peer is asked for its tip (jittered ±25%). */
 const HEARTBEAT_MS = 3_000;
@@ -136,25 +137,12 @@ interface Seen {
   seenAt: number;
 }
 
-/** A bounded set that forgets its oldest members. */
-class Recent {
-  private readonly items = new Set<string>();
-  constructor(private readonly max: number) {}
-  has(item: string): boolean {
-    return this.items.has(item);
-  }
-  add(item: string): void {
-    this.items.add(item);
-    if (this.items.size > this.max) this.items.delete(this.items.values().next().value!);
-  }
-}
-
 const jitter = (ms: number): number => Math.round(ms * (0.75 + Math.random() * 0.5));
 
 /** The live network of one node. */
 export class Network {
   private readonly links = new Map<string, Link>();
-  private readonly relayed = new Recent(RELAYED_MEMORY);
+  private readonly relayed = new BoundedSet(RELAYED_MEMORY);
   private readonly nearbyNodes = new Map<string, Seen>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private startedAt = 0;

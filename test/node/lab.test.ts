@@ -10,6 +10,7 @@ import { parsePyJson } from '../../src-main/chain/json.ts';
 import { registerSpectator } from '../../src-main/control/spectator.ts';
 import { diagnose } from '../../src-main/control/diagnostics.ts';
 import type { RunningNode } from '../../src-main/runtime/start-node.ts';
+import type { SpectatorDto } from '../../src-main/shared/api.ts';
 import { encodeJoinCode } from '../../src-main/shared/join-code.ts';
 import { startTestNode, tempDir } from '../helpers/node-fixture.ts';
 
@@ -263,7 +264,7 @@ describe('the spectator route', () => {
     writeFileSync(join(dir.dir, 'index.html'), 'the dashboard');
     const a = await start('Ana', {}, (app, node) => registerSpectator(app, node, dir.dir));
     const base = `http://${addressOf(a)}`;
-    const view = await (await fetch(`${base}/blockparty/view`)).json();
+    const view = (await (await fetch(`${base}/blockparty/view`)).json()) as SpectatorDto;
     expect(view.view.nodes[0]).toMatchObject({ self: true, name: 'Ana' });
     expect(view.forks.blocks.length).toBeGreaterThanOrEqual(1);
     const page = await fetch(`${base}/spectate/`);
@@ -279,6 +280,6 @@ describe('the spectator route', () => {
     const a = await start('Ana', {}, (app, node) => registerSpectator(app, node, null));
     const page = await fetch(`http://${addressOf(a)}/spectate/`);
     expect(page.status).toBe(404);
-    expect((await page.json()).message).toContain('spectator page is not built');
+    expect(((await page.json()) as { message: string }).message).toContain('spectator page is not built');
   });
 });
