@@ -364,6 +364,11 @@ export class Network {
     return `{"fork": ${fork}, "length": ${visible}, "blocks": [${texts.join(', ')}]}`;
   }
 
+  /** A node card sent in a request body (a hello, an adoption notice), or null. */
+  cardFrom(body: unknown): NodeCard | null {
+    return cardOf(body);
+  }
+
   /** `POST /blockparty/arrivals`: hops of a block's flight from a node we sent it to. */
   receiveHops(body: unknown): { accepted: number } {
     const report = isPyObject(body as PyValue) ? (body as Record<string, PyValue>) : {};

@@ -589,6 +589,20 @@ export class BlockpartyNode implements NodeApi {
     return this.deps.client.hello(address, this.card());
   }
 
+  adoptedBy(remote: string | undefined, body: unknown): void {
+    this.contacted(remote);
+    const card = this.network.cardFrom(body);
+    // Only a node of our network whose chain is ours now: anything else is noise.
+    if (
+      card === null ||
+      card.genesisHash !== this.ledger.chain[0]!.hash ||
+      card.lastHash !== this.ledger.tip.hash
+    )
+      return;
+    const name = card.name || this.book.list().find((p) => p.id === card.id)?.address || card.id.slice(0, 8);
+    this.record('chain-kept', message('chain-won', { peer: name, blocks: card.length }));
+  }
+
   receiveHops(body: unknown): { accepted: number } {
     const answer = this.network.receiveHops(body);
     if (answer.accepted > 0) this.labChanged('flights');
@@ -760,6 +774,8 @@ export class BlockpartyNode implements NodeApi {
     }
     if (report.replaced) {
       this.chainChanged('replaced');
+      // The node whose chain won learns it did (the resolve report names it too).
+      if (report.winner !== null) void this.deps.client.tellAdopted(report.winner, this.card());
       const params = {
         peer: report.winnerName ?? report.winner!,
         blocks: report.ourLengthAfter,

@@ -218,6 +218,9 @@ export interface PeerClient {
   /** The tutorial's `POST /transactions/new` (to a tutorial node, for our own transactions). */
   postTransaction(address: string, text: string): Promise<boolean>;
 
+  /** `POST /blockparty/adopted`: tells the node whose chain won a resolve that it did (our card). */
+  tellAdopted(address: string, card: NodeCard): Promise<boolean>;
+
   // ── the classroom lab ──
   /** `POST /blockparty/arrivals`: hops of a block's flight, reported up the relay tree. */
   reportHops(address: string, hash: string, hops: readonly Hop[]): Promise<boolean>;

@@ -148,6 +148,8 @@ export interface NodeApi {
   forkTree(depth: number): ForkTree;
   /** Edits a copy of the chain and checks it (the node's own chain is not touched). */
   tamper(edit: TamperEdit): Promise<TamperOutcome>;
+  /** `POST /blockparty/adopted`: a peer adopted our chain in a resolve (told to our activity). */
+  adoptedBy(remote: string | undefined, body: unknown): void;
   /** `POST /blockparty/arrivals`: hops of a block's flight, reported by a node we sent it to. */
   receiveHops(body: unknown): { accepted: number };
   /** `GET /blockparty/flight`: what this node knows of a block's flight. */

@@ -461,6 +461,11 @@ export function createPeerClient(
     return response.ok && response.status === 201;
   }
 
+  async function tellAdopted(address: string, card: NodeCard): Promise<boolean> {
+    const response = await post(address, '/blockparty/adopted', JSON.stringify(cardToWire(card)));
+    return response.ok && response.status === 200;
+  }
+
   async function reportHops(address: string, hash: string, hops: readonly Hop[]): Promise<boolean> {
     const response = await post(address, '/blockparty/arrivals', JSON.stringify({ hash, hops }));
     return response.ok && response.status === 200;
@@ -534,6 +539,7 @@ export function createPeerClient(
     sync,
     peersOf,
     postTransaction,
+    tellAdopted,
     reportHops,
     flightOf,
     labCheck,

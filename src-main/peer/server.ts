@@ -182,6 +182,11 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
       .send(`{"length": ${pending.length}, "pending": [${items.join(', ')}]}`);
   });
 
+  app.post('/blockparty/adopted', async (request, reply) => {
+    node.adoptedBy(request.socket.remoteAddress, request.body);
+    return reply.code(200).type('application/json').send('{"ok": true}');
+  });
+
   // ── the classroom lab ──
 
   app.post('/blockparty/arrivals', async (request, reply) =>

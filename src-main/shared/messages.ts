@@ -256,6 +256,7 @@ export const MESSAGES = {
   'resolve-ignored':
     'Resolve ignored: the profile or difficulty changed while peers were asked; resolve again',
   'chain-kept': 'Our chain ({blocks}) is authoritative',
+  'chain-won': '{peer} resolved and adopted our chain ({blocks}): our blocks won there',
   'chain-replaced': 'Chain replaced by {peer}’s: {blocks} beat our {ours}',
   'chain-replaced-restored':
     'Chain replaced by {peer}’s: {blocks} beat our {ours}; {restored} back in the pending pool',

@@ -262,6 +262,7 @@ export function createFakeNode(height = 3): FakeNode {
     tamperSend: () => Promise.reject(new Error('not in the fake')),
     labCheck: () => Promise.reject(new Error('not in the fake')),
     receiveHops: () => ({ accepted: 0 }),
+    adoptedBy: () => undefined,
     flight: () => null,
     flights: async () => [],
     setPrivateMining: () => fake.status().lab,

@@ -65,6 +65,13 @@ describe('consensus between two nodes over real sockets', () => {
       message:
         'Chain replaced by node b’s: 4 blocks beat our 2 blocks; 1 transaction back in the pending pool',
     });
+    // The node whose chain won learns it did.
+    const deadline = Date.now() + 5000;
+    while (!b.node.activity().some((e) => e.code === 'chain-won') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(b.node.activity().find((e) => e.code === 'chain-won')).toMatchObject({
+      params: { peer: 'node a', blocks: 4 },
+    });
   });
 
   it('keeps our chain when the peer is not longer, and says so in words', async () => {

@@ -48,6 +48,8 @@ function loopbackOnly(client: PeerClient): PeerClient {
     peersOf: (address) => (fenced(address) ? Promise.resolve([]) : client.peersOf(address)),
     postTransaction: (address, text) =>
       fenced(address) ? Promise.resolve(false) : client.postTransaction(address, text),
+    tellAdopted: (address, card) =>
+      fenced(address) ? Promise.resolve(false) : client.tellAdopted(address, card),
     reportHops: (address, hash, hops) =>
       fenced(address) ? Promise.resolve(false) : client.reportHops(address, hash, hops),
     flightOf: (address, hash) => (fenced(address) ? Promise.resolve(null) : client.flightOf(address, hash)),
@@ -72,6 +74,7 @@ const PATHS = [
   '/blockparty/sync',
   '/blockparty/peers',
   '/blockparty/arrivals',
+  '/blockparty/adopted',
   '/blockparty/flight',
   `/blockparty/flight?hash=${'ab'.repeat(32)}`,
   '/blockparty/flight?hash=zz',
