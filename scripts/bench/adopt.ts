@@ -78,6 +78,8 @@ async function blockpartyAdopt(peer: string): Promise<{ ms: number; maxDelayMs: 
     peerTimeoutMs: 60_000,
   });
   try {
+    // Measured once the node is up: its chain checker's thread started and warmed at start.
+    await running.warmed;
     running.node.registerPeers([peer]);
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();

@@ -6,9 +6,12 @@
 import type { SealedBlock } from '../chain/block.ts';
 import type { PendingTransaction } from '../chain/types.ts';
 import { STALE_BLOCKS_MAX } from '../shared/api.ts';
+import { BoundedMap } from './bounded-set.ts';
 
 /** How many first sightings are remembered (the tree shows at most 200 blocks of our chain). */
 const SIGHTINGS_MAX = 4_000;
+/** The deepest tree the dashboard asks for. */
+const TREE_DEPTH_MAX = 200;
 /** How many reorgs are remembered. */
 const REORGS_MAX = 10;
 
@@ -48,7 +51,7 @@ export interface ForkTree {
 export class ForkBook {
   /** Stale blocks by hash, oldest first (a Map keeps insertion order). */
   private readonly stale = new Map<string, SealedBlock>();
-  private readonly sightings = new Map<string, Sighting>();
+  private readonly sightings = new BoundedMap<Sighting>(SIGHTINGS_MAX);
   private readonly reorgs: Reorg[] = [];
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -57,12 +60,11 @@ export class ForkBook {
   saw(hash: string, from: string | null): void {
     if (this.sightings.has(hash)) return;
     this.sightings.set(hash, { seenAt: this.now(), from });
-    if (this.sightings.size > SIGHTINGS_MAX) this.sightings.delete(this.sightings.keys().next().value!);
   }
 
   /** Blocks of a branch that did not win (ours discarded by a reorg, or a peer's that was not longer). */
   keepStale(blocks: readonly SealedBlock[], from: string | null): void {
-    for (const block of blocks) {
+    for (const block of blocks.slice(-STALE_BLOCKS_MAX)) {
       this.saw(block.hash, from);
       this.stale.delete(block.hash);
       this.stale.set(block.hash, block);
@@ -82,7 +84,8 @@ export class ForkBook {
     },
     winner: string | null,
   ): void {
-    for (const block of change.added) {
+    // Only the blocks a tree can show: an adoption may bring a whole chain.
+    for (const block of change.added.slice(-TREE_DEPTH_MAX)) {
       this.stale.delete(block.hash);
       this.saw(block.hash, winner);
     }

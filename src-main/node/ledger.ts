@@ -14,7 +14,7 @@ import { NodeError } from '../shared/errors.ts';
 import { message, type Message } from '../shared/messages.ts';
 import { PENDING_MAX } from '../shared/transaction.ts';
 import type { ChainLog, ChainRecord } from './ports.ts';
-import { BoundedSet } from './bounded-set.ts';
+import { BoundedMap, BoundedSet } from './bounded-set.ts';
 
 /** How many recent blocks remember which pending transaction each of their transactions took. */
 const CONSUMED_MEMORY = 1024;
@@ -73,7 +73,7 @@ export class Ledger {
   private pool: PendingTransaction[] = [];
   private readonly seen = new BoundedSet(SEEN_MEMORY);
   /** For recent blocks: the id of the pending transaction each of its transactions took (or null). */
-  private readonly consumed = new Map<string, (string | null)[]>();
+  private readonly consumed = new BoundedMap<(string | null)[]>(CONSUMED_MEMORY);
   /** Bytes of the log that still describe the state (the rest is dead and goes at compaction). */
   private liveBytes = 0;
   private inFlight = 0;
@@ -309,7 +309,6 @@ export class Ledger {
   private remember(block: SealedBlock, ids: (string | null)[]): void {
     if (ids.every((id) => id === null)) return;
     this.consumed.set(block.hash, ids);
-    if (this.consumed.size > CONSUMED_MEMORY) this.consumed.delete(this.consumed.keys().next().value!);
   }
 
   private setPool(pool: PendingTransaction[]): void {

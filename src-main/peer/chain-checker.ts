@@ -8,8 +8,11 @@ export const INLINE_BYTES = 64 * 1024;
 /** Checks peers' chains, the large ones on a worker thread so the node keeps answering meanwhile. */
 export interface ChainChecker {
   check(request: ChainCheckRequest): Promise<ChainCheckResult>;
-  /** Starts the thread now (it warms itself up), so that the first big chain does not wait for it. */
-  warm(): void;
+  /**
+   * Starts the thread now (it warms itself up), so that the first big chain does not wait for it.
+   * Resolves once the thread has warmed up (or failed to start: a check starts it again).
+   */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -18,6 +21,7 @@ export function createChainChecker(options: { inlineBytes?: number } = {}): Chai
   const inlineBytes = options.inlineBytes ?? INLINE_BYTES;
   let worker: Worker | null = null;
   let nextId = 1;
+  let ready: Promise<void> | null = null;
   const waiting = new Map<number, { resolve: (r: ChainCheckResult) => void; reject: (e: Error) => void }>();
 
   const ensure = (): Worker => {
@@ -29,7 +33,16 @@ export function createChainChecker(options: { inlineBytes?: number } = {}): Chai
     );
     const w = new Worker(source.file, { eval: source.eval ?? false });
     w.unref();
+    ready = new Promise((resolve) => {
+      const done = (): void => resolve();
+      w.once('error', done);
+      w.once('exit', done);
+      w.on('message', (m: { ready?: boolean }) => {
+        if (m.ready === true) done();
+      });
+    });
     w.on('message', ({ id, result }: { id: number; result: ChainCheckResult }) => {
+      if (id === undefined) return;
       waiting.get(id)?.resolve(result);
       waiting.delete(id);
     });
@@ -62,6 +75,7 @@ export function createChainChecker(options: { inlineBytes?: number } = {}): Chai
     },
     warm() {
       ensure();
+      return ready ?? Promise.resolve();
     },
     async close() {
       const w = worker;

@@ -207,7 +207,7 @@ export interface PeerClientOptions {
 /** The node's HTTP client for peers (see the file's comment for the bounds it keeps). */
 export function createPeerClient(
   options: PeerClientOptions = {},
-): PeerClient & { inFlightBytes(): number; warm(): void } {
+): PeerClient & { inFlightBytes(): number; warm(): Promise<void> } {
   const timeoutMs = options.timeoutMs ?? DEFAULT_PEER_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_PEER_MAX_BYTES;
   const budget = options.budgetBytes ?? DEFAULT_CHAIN_BUDGET_BYTES;

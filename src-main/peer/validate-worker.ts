@@ -28,6 +28,7 @@ function warmUp(): void {
 }
 
 warmUp();
+parentPort?.postMessage({ ready: true });
 parentPort?.on('message', (request: ChainCheckRequest & { id: number }) => {
   parentPort!.postMessage({ id: request.id, result: checkChainText(request) });
 });

@@ -36,6 +36,8 @@ export interface StartOptions {
 /** A node with its peer server listening. */
 export interface RunningNode {
   node: BlockpartyNode;
+  /** Resolves once the chain checker's thread has started and warmed up (benchmarks wait for it). */
+  warmed: Promise<void>;
   /** The port listened on now. */
   port(): number;
   /** The log file of this node. */
@@ -147,7 +149,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   }
   logFile.log('info', `node ${node.id} started on port ${listeningPort}`);
   // The chain checker's thread starts now, in the background: the first resolve should not wait for it.
-  client.warm();
+  const warmed = client.warm();
   node.startNetwork();
 
   // LAN discovery, when it is on and the node listens beyond this computer (loopback never advertises).
@@ -224,6 +226,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
 
   return {
     node,
+    warmed,
     port: () => listeningPort,
     logFile,
     storage: options.storage,

@@ -16,7 +16,7 @@ function bigChain() {
     recipient: '汉字😀',
     amount: i % 2 ? 1.0 : BigInt(i) + 2n ** 60n,
   }));
-  return buildChain(rules, 11, () => txs);
+  return buildChain(rules, 80, () => txs);
 }
 
 describe('createChainChecker', () => {
