@@ -61,6 +61,8 @@ const NEARBY_TTL_MS = 60_000;
 const JOIN_SETTLE_MS = 1_500;
 /** How often a fresh node looks again at the networks around (views fill in as nodes meet). */
 const JOIN_RECHECK_MS = 2_000;
+/** How long a block one ahead of us may take to arrive by relay before we sync it ourselves. */
+const PUSH_GRACE_MS = 1_000;
 /** How often each peer is asked for its peers (peer exchange, jittered). */
 const EXCHANGE_MS = 15_000;
 
@@ -720,7 +722,19 @@ export class Network {
    */
   private compareTips(link: Link, peer: PeerInfo): void {
     if (peer.incompatible !== null || link.tip === null) return;
-    if ((peer.height ?? 0) > this.deps.ledger.chain.length) void this.syncFrom(peer.address);
+    const height = peer.height ?? 0;
+    const length = this.deps.ledger.chain.length;
+    if (height <= length) return;
+    if (height > length + 1) {
+      void this.syncFrom(peer.address);
+      return;
+    }
+    // One block ahead: that block is most likely coming down its tree to us right now (with many
+    // nodes, some heartbeat always lands while a block spreads). Sync only if it has not come.
+    const address = peer.address;
+    setTimeout(() => {
+      if (!this.closed && this.deps.ledger.chain.length < height) void this.syncFrom(address);
+    }, PUSH_GRACE_MS).unref?.();
   }
 
   /** Our locator: the tip and the 10 before it, then doubling steps back, then genesis. */
