@@ -475,7 +475,10 @@ export class Network {
       }),
     );
     this.afterChainChange('replaced', null);
-    if (this.deps.book.adopt(best.address, 'discovered')) void this.introduce(best.address);
+    this.deps.book.adopt(best.address, 'discovered');
+    // Everyone we know hears of our new network now, not at its next heartbeat of us: until then it
+    // leaves us out of its relay trees.
+    for (const address of this.deps.book.addresses()) void this.introduce(address);
     return { blocks: fetched.blocks.length };
   }
 
