@@ -64,6 +64,8 @@ const NEARBY_TTL_MS = 60_000;
 const JOIN_SETTLE_MS = 1_500;
 /** How often a fresh node looks again at the networks around (views fill in as nodes meet). */
 const JOIN_RECHECK_MS = 2_000;
+/** How long a block one ahead of us may take to arrive by relay before we sync it ourselves. */
+const PUSH_GRACE_MS = 1_000;
 /** How often each peer is asked for its peers (peer exchange, jittered). */
 const EXCHANGE_MS = 15_000;
 
@@ -502,7 +504,10 @@ export class Network {
       }),
     );
     this.afterChainChange('replaced', null);
-    if (this.deps.book.adopt(best.address, 'discovered')) void this.introduce(best.address);
+    this.deps.book.adopt(best.address, 'discovered');
+    // Everyone we know hears of our new network now, not at its next heartbeat of us: until then it
+    // leaves us out of its relay trees.
+    for (const address of this.deps.book.addresses()) void this.introduce(address);
     return { blocks: fetched.blocks.length };
   }
 
@@ -769,7 +774,19 @@ export class Network {
       this.deps.lab.sawPublic(peer.height ?? 0);
       return;
     }
-    if ((peer.height ?? 0) > this.deps.ledger.chain.length) void this.syncFrom(peer.address);
+    const height = peer.height ?? 0;
+    const length = this.deps.ledger.chain.length;
+    if (height <= length) return;
+    if (height > length + 1) {
+      void this.syncFrom(peer.address);
+      return;
+    }
+    // One block ahead: that block is most likely coming down its tree to us right now (with many
+    // nodes, some heartbeat always lands while a block spreads). Sync only if it has not come.
+    const address = peer.address;
+    setTimeout(() => {
+      if (!this.closed && this.deps.ledger.chain.length < height) void this.syncFrom(address);
+    }, PUSH_GRACE_MS).unref?.();
   }
 
   /** Our locator: the tip and the 10 before it, then doubling steps back, then genesis. */

@@ -5,9 +5,9 @@
  * connection from inside the laptop's namespace. Waits poll the nodes' HTTP routes under a deadline.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -39,6 +39,8 @@ export interface Gateway {
     body?: string,
     timeoutMs?: number,
   ): Promise<LanResponse>;
+  /** A raw connection to `host:port` from inside namespace `ns` (for an HTTP agent's createConnection). */
+  connect(ns: string, host: string, port: number): Socket;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,11 @@ export async function openGateway(dir: string): Promise<Gateway> {
     });
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const connectIn = (ns: string, host: string, port: number): Socket => {
+    const socket = connect(socketPath);
+    socket.write(`${ns} ${host} ${port}\n`);
+    return socket;
+  };
   return {
     request(ns, host, port, method, path, body, timeoutMs = 5000) {
       return new Promise((done, fail) => {
@@ -75,11 +82,7 @@ export async function openGateway(dir: string): Promise<Gateway> {
             accept: 'application/json',
             ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}),
           },
-          createConnection: () => {
-            const socket = connect(socketPath);
-            socket.write(`${ns} ${host} ${port}\n`);
-            return socket;
-          },
+          createConnection: () => connectIn(ns, host, port),
         });
         const timer = setTimeout(() => {
           req.destroy();
@@ -104,6 +107,7 @@ export async function openGateway(dir: string): Promise<Gateway> {
         req.end(data);
       });
     },
+    connect: connectIn,
     async close() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -162,6 +166,16 @@ export interface LanNode {
   stop(): Promise<void>;
   /** Starts the node again on the same data folder and address. */
   restart(): Promise<void>;
+  /** Its activity log, through its dashboard's API (start it with `dashboard: true`). */
+  activity(): Promise<ActivityLine[]>;
+}
+
+/** One line of a node's activity log (the dashboard API's shape). */
+export interface ActivityLine {
+  time: number;
+  kind: string;
+  code: string;
+  params: Record<string, unknown>;
 }
 
 /** Options of {@link startLanNodes}. */
@@ -173,6 +187,13 @@ export interface LanNodeOptions {
   bundle?: boolean;
   /** How long one node may take to start. */
   startTimeoutMs?: number;
+  /** Serve the dashboard (on the laptop's loopback): its API gives the activity log. */
+  dashboard?: boolean;
+  /**
+   * A genesis block's text to start the chain with (written as the chain log of a fresh data
+   * folder): nodes started on the same one are one network from the start.
+   */
+  genesis?: string;
 }
 
 /** Starts a node on laptop k; resolves once it serves. */
@@ -187,6 +208,9 @@ export async function startLanNode(
   let out = '';
   let child!: ChildProcess;
   let exited!: Promise<void>;
+  let dashboard: { port: number; token: string } | null = null;
+  const chainLog = join(dataDir, 'chain.log');
+  if (options.genesis !== undefined && !existsSync(chainLog)) writeFileSync(chainLog, `${options.genesis}\n`);
   const spawnNode = async (): Promise<string> => {
     const entry = options.bundle ? [HEADLESS_BUNDLE] : ['--import', 'tsx', HEADLESS];
     const args = [
@@ -201,7 +225,7 @@ export async function startLanNode(
       '1',
       '--name',
       `laptop ${k}`,
-      '--no-dashboard',
+      ...(options.dashboard ? [] : ['--no-dashboard']),
       ...(options.args ?? []),
     ];
     child = lab.exec(k, process.execPath, args, {
@@ -224,6 +248,10 @@ export async function startLanNode(
         if (line.startsWith('Press Ctrl+C')) {
           clearTimeout(timer);
           const id = /Blockparty node ([0-9a-f]{32})/.exec(out.slice(since))?.[1];
+          const board = /Dashboard: http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+)/.exec(
+            out.slice(since),
+          );
+          dashboard = board ? { port: Number(board[1]), token: board[2]! } : null;
           if (id) done(id);
           else fail(new Error(`laptop ${k}: no node id in its output:\n${out.slice(since)}`));
         }
@@ -284,6 +312,34 @@ export async function startLanNode(
       if (node.alive()) throw new Error(`laptop ${k}: restart() of a running node`);
       const again = await spawnNode();
       if (again !== id) throw new Error(`laptop ${k}: restarted with another id (${again}, was ${id})`);
+    },
+    async activity() {
+      if (dashboard === null) throw new Error(`laptop ${k}: no dashboard (start it with dashboard: true)`);
+      const res = await new Promise<LanResponse>((done, fail) => {
+        const req = request({
+          method: 'POST',
+          path: '/api/activity',
+          host: '127.0.0.1',
+          port: dashboard!.port,
+          headers: {
+            authorization: `Bearer ${dashboard!.token}`,
+            'content-type': 'application/json',
+            'content-length': 2,
+          },
+          createConnection: () => gateway.connect(labNode.ns, '127.0.0.1', dashboard!.port),
+        });
+        req.on('error', fail);
+        req.on('response', (r) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        });
+        req.end('{}');
+      });
+      const parsed = JSON.parse(res.body) as { ok: boolean; value?: ActivityLine[] };
+      if (!parsed.ok || !parsed.value)
+        throw new Error(`laptop ${k}: activity answered ${res.status}: ${res.body}`);
+      return parsed.value;
     },
   };
   return node;
