@@ -26,6 +26,8 @@ export interface PeerServerDeps {
 export const PEER_BODY_LIMIT = 1024 * 1024;
 /** The largest lab chain another node may send to be checked (the chain limit's size). */
 export const LAB_BODY_LIMIT = 64 * 1024 * 1024;
+/** Lab chains checked at once (each may be LAB_BODY_LIMIT bytes). */
+const LAB_CHECKS_AT_ONCE = 2;
 
 /**
  * Builds the Fastify peer server (without listening): the tutorial's five routes, exactly as in
@@ -206,6 +208,19 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
   // A lab chain to judge as a chain to adopt would be (it is never adopted). Its bytes go to the
   // chain checker as they are, off the event loop when large.
   void app.register(async (lab) => {
+    // At most LAB_CHECKS_AT_ONCE bodies of up to 64 MiB are read at once: the next is refused before
+    // its body is read, so that no peer can fill this node's memory with lab chains.
+    let checking = 0;
+    lab.addHook('onRequest', async (_request, reply) => {
+      if (checking >= LAB_CHECKS_AT_ONCE) {
+        return reply
+          .code(503)
+          .type('application/json')
+          .send(JSON.stringify({ error: 'busy', message: renderMessage(message('lab-check-busy')) }));
+      }
+      checking++;
+      reply.raw.once('close', () => checking--);
+    });
     lab.removeAllContentTypeParsers();
     lab.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LAB_BODY_LIMIT }, (_request, body, done) =>
       done(null, body),

@@ -179,6 +179,7 @@ export const MESSAGES = {
   'lab-tamper-sent':
     'Tampered copy of block {block} sent to {peers} for checking (our own chain is untouched).',
   'lab-would-adopt': 'valid and longer ({blocks} against our {ours}): this node would adopt it',
+  'lab-check-busy': 'This node is already checking other lab chains: try again in a moment.',
   'lab-flight-unknown': 'This node knows nothing of that block’s flight (it keeps the latest 50).',
   'spectator-missing': 'The spectator page is not built into this copy of Blockparty (run npm run build).',
   'manual-mode':

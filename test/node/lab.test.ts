@@ -4,6 +4,7 @@
  * flights collected at the origin, join codes and the spectator route.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePyJson } from '../../src-main/chain/json.ts';
@@ -165,6 +166,53 @@ describe('the tamper lab', () => {
     // Nobody's chain changed, ours included.
     expect(a!.node.chainJson()).toBe(before);
     expect(tip(b!)).toBe(tip(a!));
+  });
+});
+
+describe('lab checks from peers', () => {
+  it('reads at most two lab chains at once: the next is refused before its body is read', async () => {
+    const a = await start('Ana');
+    // Two peers start sending 10 MB lab chains and stall: both hold a slot.
+    const stalled = [0, 1].map(
+      () =>
+        new Promise<Socket>((resolve) => {
+          const socket = connect(a.port(), '127.0.0.1', () => {
+            socket.write(
+              'POST /blockparty/lab/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+                'Content-Length: 10000000\r\n\r\n{"chain": [',
+              () => resolve(socket),
+            );
+          });
+        }),
+    );
+    const sockets = await Promise.all(stalled);
+    cleanups.push(() => sockets.forEach((s) => s.destroy()));
+    let third: Response | null = null;
+    const deadline = Date.now() + 5000;
+    // The stalled requests reach the server in their own time: ask until the refusal comes.
+    while (Date.now() < deadline) {
+      third = await fetch(`http://${addressOf(a)}/blockparty/lab/check`, {
+        method: 'POST',
+        body: '{"chain": []}',
+      });
+      if (third.status === 503) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(third?.status).toBe(503);
+    expect(((await third!.json()) as { error: string }).error).toBe('busy');
+    // Once they go, checks are taken again.
+    sockets.forEach((s) => s.destroy());
+    let answer: Response | null = null;
+    while (Date.now() < deadline + 5000) {
+      answer = await fetch(`http://${addressOf(a)}/blockparty/lab/check`, {
+        method: 'POST',
+        body: '{"chain": []}',
+      });
+      if (answer.status !== 503) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(answer?.status).toBe(200);
+    expect(await answer!.json()).toMatchObject({ verdict: 'rejected' });
   });
 });
 
