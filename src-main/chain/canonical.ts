@@ -103,12 +103,34 @@ function stringEnd(text: string, i: number): number {
 
 /** Where a canonical number starting at `i` ends (an int, or a float as `repr` writes it), or -1. */
 function numberEnd(text: string, i: number): number {
+  let j = i;
+  if (text.charCodeAt(j) === 0x2d) j++;
+  const first = text.charCodeAt(j);
+  if (first === 0x30) j++;
+  else if (first >= 0x31 && first <= 0x39) {
+    j++;
+    for (let c = text.charCodeAt(j); c >= 0x30 && c <= 0x39; c = text.charCodeAt(j)) j++;
+  } else return -1;
+  const next = text.charCodeAt(j);
+  if (next !== 0x2e && next !== 0x65 && next !== 0x45) {
+    // An int; Python writes no "-0".
+    return first === 0x30 && j - i === 2 ? -1 : j;
+  }
+  return floatEnd(text, i);
+}
+
+/** Where a float starting at `i` ends when it is written as Python's `repr` writes it, or -1. */
+function floatEnd(text: string, i: number): number {
   NUMBER.lastIndex = i;
   const match = NUMBER.exec(text);
   if (match === null) return -1;
   const token = match[0];
-  if (match[1] === undefined && match[2] === undefined) return token === '-0' ? -1 : i + token.length;
-  return pyFloatRepr(Number(token)) === token ? i + token.length : -1;
+  const value = Number(token);
+  // In this range both languages write the shortest digits in plain notation (most timestamps).
+  const magnitude = Math.abs(value);
+  if (match[2] === undefined && magnitude >= 1e-4 && magnitude < 1e16 && String(value) === token)
+    return i + token.length;
+  return pyFloatRepr(value) === token ? i + token.length : -1;
 }
 
 /** Where the run of blocks starts: the genesis rules, or after a block we hold (a sync). */

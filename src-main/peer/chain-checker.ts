@@ -1,6 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { workerSource } from '../util/worker-source.ts';
-import { checkChainText, type ChainCheckRequest, type ChainCheckResult } from './check-chain.ts';
+import {
+  checkChainText,
+  unpackResult,
+  type ChainCheckRequest,
+  type ChainCheckResult,
+  type PackedCheckResult,
+} from './check-chain.ts';
 
 /** Below this size a chain is checked inline (a few ms): a worker round trip would cost more. */
 export const INLINE_BYTES = 64 * 1024;
@@ -41,9 +47,9 @@ export function createChainChecker(options: { inlineBytes?: number } = {}): Chai
         if (m.ready === true) done();
       });
     });
-    w.on('message', ({ id, result }: { id: number; result: ChainCheckResult }) => {
+    w.on('message', ({ id, result }: { id: number; result: PackedCheckResult }) => {
       if (id === undefined) return;
-      waiting.get(id)?.resolve(result);
+      waiting.get(id)?.resolve(unpackResult(result));
       waiting.delete(id);
     });
     const failAll = (error: Error): void => {

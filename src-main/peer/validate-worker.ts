@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { createGenesis, forgeBlock } from '../chain/block.ts';
 import { dumpsPy } from '../chain/json.ts';
-import { checkChainText, type ChainCheckRequest } from './check-chain.ts';
+import { checkChainText, packResult, type ChainCheckRequest } from './check-chain.ts';
 
 /**
  * Runs the check once over a made-up chain when the thread starts, so that the first real chain (the
@@ -30,5 +30,5 @@ function warmUp(): void {
 warmUp();
 parentPort?.postMessage({ ready: true });
 parentPort?.on('message', (request: ChainCheckRequest & { id: number }) => {
-  parentPort!.postMessage({ id: request.id, result: checkChainText(request) });
+  parentPort!.postMessage({ id: request.id, result: packResult(checkChainText(request)) });
 });
