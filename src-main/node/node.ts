@@ -129,6 +129,7 @@ export class BlockpartyNode implements NodeApi {
     (address, hash) => this.deps.client.flightOf(address, hash),
   );
   private readonly startedAt = performance.now();
+  private minerWarm: Promise<void> = Promise.resolve();
   private resolving: Promise<ResolveReport> | null = null;
   private closed = false;
 
@@ -193,6 +194,11 @@ export class BlockpartyNode implements NodeApi {
       record: (kind, what) => this.record(kind, what),
       log: deps.log,
     });
+  }
+
+  /** Resolves once the miner's threads are started and their kernels built (the first Mine waits for nothing). */
+  minerWarmed(): Promise<void> {
+    return this.minerWarm;
   }
 
   /** Starts the live network (call once the peer server listens: peers are told our port). */
@@ -328,7 +334,7 @@ export class BlockpartyNode implements NodeApi {
     }
     deps.searcher.setWorkers(settings.workers);
     // Threads started and kernels built now, so that the first Mine is as quick as the others.
-    void deps.searcher.warm(proofJobFor(node.rules(), ledger.tip)).catch(() => undefined);
+    node.minerWarm = deps.searcher.warm(proofJobFor(node.rules(), ledger.tip)).catch(() => undefined);
     node.record(
       'node',
       message('node-started', { blocks: ledger.chain.length, pending: ledger.pending.length }),

@@ -12,7 +12,7 @@ function warmUp(): void {
   let tip = createGenesis('article', 1_700_000_000.25);
   const texts = [tip.text];
   const reward = dumpsPy({ amount: 1n, recipient: 'e3b0c44298fc1c149afbf4c8996fb924', sender: '0' });
-  for (let i = 1; i < 3000; i++) {
+  for (let i = 1; i < 1000; i++) {
     tip = forgeBlock(
       tip,
       BigInt(i),
@@ -22,7 +22,7 @@ function warmUp(): void {
     texts.push(tip.text);
   }
   checkChainText({
-    body: `{"chain": [${texts.join(', ')}], "length": 3000}`,
+    body: `{"chain": [${texts.join(', ')}], "length": 1000}`,
     rules: { profile: 'article', difficulty: 0 },
   });
 }

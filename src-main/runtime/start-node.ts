@@ -18,6 +18,9 @@ import { storageReason } from '../store/errors.ts';
 import { openLogFile, type LogFile } from './log-file.ts';
 import { createDiscovery, type Discovery, type DiscoveryAdvert } from '../discovery/index.ts';
 
+/** The longest the peer server waits for the miner to warm up before listening anyway. */
+const MINER_WARM_WAIT_MS = 3_000;
+
 /** How to start a node. */
 export interface StartOptions {
   storage: NodeStorage;
@@ -119,6 +122,9 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       const app = buildPeerServer({ node, version: options.version, logger });
       options.peerRoutes?.(app, node);
       try {
+        // Two read-only requests before the first real one: its code is compiled by then.
+        await app.inject({ method: 'GET', url: '/blockparty/info' });
+        await app.inject({ method: 'GET', url: '/chain' });
         await app.listen({ port, host });
         const address = app.server.address();
         listeningPort = typeof address === 'object' && address ? address.port : port;
@@ -139,6 +145,16 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     );
   };
 
+  // The node serves once its miner is warm, so that the first GET /mine is as quick as the others
+  // (bounded: a slow machine still starts within a few seconds).
+  // The chain checker's thread warms up meanwhile (the first resolve should not wait for it either).
+  const warmed = client.warm();
+  let warmTimer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.all([node.minerWarmed(), warmed]),
+    new Promise((resolve) => (warmTimer = setTimeout(resolve, MINER_WARM_WAIT_MS))),
+  ]);
+  clearTimeout(warmTimer);
   try {
     await listen(node.settings());
   } catch (error) {
@@ -148,8 +164,6 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     throw error;
   }
   logFile.log('info', `node ${node.id} started on port ${listeningPort}`);
-  // The chain checker's thread starts now, in the background: the first resolve should not wait for it.
-  const warmed = client.warm();
   node.startNetwork();
 
   // LAN discovery, when it is on and the node listens beyond this computer (loopback never advertises).
