@@ -84,7 +84,7 @@ export const en = {
     noAddresses: 'No address yet: the node is still starting.',
     portMoved: 'Port {asked} was taken, so this node listens on port {used}.',
     loopbackOnly:
-      'This node listens on this computer only. Turn on “Bind to all interfaces” in Settings so others can join.',
+      'This node listens on this computer only. Turn on “Listen on all interfaces” in Settings so others can join.',
     profile: 'Profile',
     difficulty: 'Difficulty',
     chainHeight: 'Chain height',
@@ -250,7 +250,7 @@ export const en = {
     network: 'Network',
     port: 'Port',
     portHint: 'If the port is taken, the node uses the next free one and shows it on Overview.',
-    bindAll: 'Bind to all interfaces',
+    bindAll: 'Listen on all interfaces',
     bindAllHint: 'On: laptops on the same network can join. Off: loopback only, this computer alone.',
     allowRemoteMine: 'Allow remote /mine',
     allowRemoteMineHint: 'Let other machines start mining on this node through the tutorial’s GET /mine.',
