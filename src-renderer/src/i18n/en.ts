@@ -385,7 +385,7 @@ export const en = {
     addresses: 'Or give an address',
     withCode: 'Join with a code',
     withCodeHint: 'Type the code shown on the host’s screen, like 40H-98Y.',
-    input: 'Code',
+    input: 'The host’s join code',
     placeholder: '40H-98Y',
     submit: 'Join',
     joining: 'Joining…',

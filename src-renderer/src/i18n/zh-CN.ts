@@ -371,7 +371,7 @@ export const zhCN: Messages = {
     addresses: '或者告诉对方一个地址',
     withCode: '用加入码加入',
     withCodeHint: '输入主机屏幕上显示的加入码，例如 40H-98Y。',
-    input: '加入码',
+    input: '主机的加入码',
     placeholder: '40H-98Y',
     submit: '加入',
     joining: '正在加入…',

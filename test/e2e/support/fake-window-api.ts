@@ -21,7 +21,12 @@ import type { Message } from '../../../src-main/shared/messages.ts';
  * It must be self-contained: Playwright serialises the function's source into the page (types only
  * come from the contract, so a change of shape there fails the typecheck here).
  */
-export function installFakeWindowApi(options: { height: number; mining: boolean }): void {
+export function installFakeWindowApi(options: {
+  height: number;
+  mining: boolean;
+  /** No peer and nobody nearby (the Overview's no-peer help shows). */
+  lonely?: boolean;
+}): void {
   type Listener = (payload: unknown) => void;
   const listeners = new Map<string, Set<Listener>>();
   const emit = (event: string, payload: unknown): void => {
@@ -408,6 +413,10 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
       },
     ],
   };
+  if (options.lonely) {
+    peers.length = 0;
+    nearby.length = 0;
+  }
   api.nearby = () => ok(nearby);
   api.joinNetwork = () => ok({ blocks: 12 });
   api.diagnose = () => ok(diagnostics);
