@@ -538,6 +538,10 @@ describe('Settings', () => {
     expect(wrapper.get('[data-testid=difficulty-warning]').text()).toContain('cannot join');
     await wrapper.get('[data-testid=settings-form]').trigger('submit');
     await flushPromises();
+    // Changing the difficulty leaves the network: the form asks first (see settings-confirm tests).
+    expect(client.updateSettings).not.toHaveBeenCalled();
+    await wrapper.get('[data-testid=confirm]').trigger('click');
+    await flushPromises();
     expect(client.updateSettings).toHaveBeenCalledWith({ difficulty: 3 });
   });
 

@@ -3,8 +3,11 @@ import { OPERATION_NAMES } from '@shared/api';
 import type {
   BlockSummary,
   DashboardEvents,
+  DiagnosticsDto,
   EventName,
+  JoinCodeDto,
   MiningState,
+  NearbyNetwork,
   NodeStatus,
   OperationName,
   PeerInfo,
@@ -124,6 +127,39 @@ export function makeTx(
   };
 }
 
+/** A network seen nearby: another joinable network with one node (Bo), unless patched. */
+export function makeNearby(network: string, patch: Partial<NearbyNetwork> = {}): NearbyNetwork {
+  return {
+    network,
+    profile: 'article',
+    difficulty: 4,
+    ours: false,
+    joinable: true,
+    height: 7,
+    nodes: [
+      { id: 'b'.repeat(32), name: 'Bo’s laptop', address: '192.168.1.31:5000', height: 7, lastSeen: 0 },
+    ],
+    ...patch,
+  };
+}
+
+/** This node's join code as a node on 192.168.1.5:5000 reports it. */
+export function makeJoinCode(patch: Partial<JoinCodeDto> = {}): JoinCodeDto {
+  return {
+    code: '40H-98Y',
+    address: '192.168.1.5:5000',
+    spectatorUrl: 'http://192.168.1.5:5000/spectate/',
+    network: 'e'.repeat(16),
+    reason: null,
+    ...patch,
+  };
+}
+
+/** Diagnostics with nothing found. */
+export function makeDiagnostics(patch: Partial<DiagnosticsDto> = {}): DiagnosticsDto {
+  return { listening: [], checks: [], ...patch };
+}
+
 /** Builds a fake client with sensible answers for every operation. */
 export function createFakeClient(height = 3): FakeClient {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -148,6 +184,12 @@ export function createFakeClient(height = 3): FakeClient {
     updateSettings: async (patch?: unknown) => ok({ ...makeSettings(), ...(patch as object) }),
     resetChain: async () => ok(null),
     activity: async () => ok([]),
+    // The live network: nothing nearby, a join code, joins that succeed.
+    nearby: async () => ok([]),
+    joinNetwork: async () => ok({ blocks: 7 }),
+    diagnose: async () => ok(makeDiagnostics()),
+    joinCode: async () => ok(makeJoinCode()),
+    joinByCode: async () => ok({ address: '192.168.1.20:5000', blocks: 7 }),
   } as unknown as Record<OperationName, () => Promise<ClientResult<unknown>>>;
   const client: Record<string, unknown> = { transport: 'ipc' };
   for (const name of OPERATION_NAMES) client[name] = vi.fn(defaults[name]);

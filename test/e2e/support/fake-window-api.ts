@@ -2,7 +2,10 @@ import type {
   ActivityEntry,
   AddPeersResult,
   BalancesDto,
+  DiagnosticsDto,
+  JoinCodeDto,
   MiningProgress,
+  NearbyNetwork,
   MiningState,
   NodeStatus,
   PeerInfo,
@@ -18,7 +21,12 @@ import type { Message } from '../../../src-main/shared/messages.ts';
  * It must be self-contained: Playwright serialises the function's source into the page (types only
  * come from the contract, so a change of shape there fails the typecheck here).
  */
-export function installFakeWindowApi(options: { height: number; mining: boolean }): void {
+export function installFakeWindowApi(options: {
+  height: number;
+  mining: boolean;
+  /** No peer and nobody nearby (the Overview's no-peer help shows). */
+  lonely?: boolean;
+}): void {
   type Listener = (payload: unknown) => void;
   const listeners = new Map<string, Set<Listener>>();
   const emit = (event: string, payload: unknown): void => {
@@ -325,6 +333,101 @@ export function installFakeWindowApi(options: { height: number; mining: boolean 
     resetChain: () => ok(null),
     activity: () => ok(activity),
   };
+  // ── the live network: a second classroom network nearby, one of other rules, a join code ──
+  const nearby: NearbyNetwork[] = [
+    {
+      network: hashOf(1).slice(0, 16),
+      profile: 'article',
+      difficulty: 4,
+      ours: true,
+      joinable: true,
+      height: height + 3,
+      nodes: [
+        {
+          id: 'b'.repeat(32),
+          name: 'Bo’s laptop',
+          address: '192.168.1.31:5000',
+          height: height + 3,
+          lastSeen: Date.now() - 2000,
+        },
+      ],
+    },
+    {
+      network: '7c2e9a0b41d3f865',
+      profile: 'article',
+      difficulty: 4,
+      ours: false,
+      joinable: true,
+      height: 12,
+      nodes: [
+        { id: 'c'.repeat(32), name: 'Chen’s laptop', address: '192.168.1.52:5000', height: 12, lastSeen: 0 },
+        { id: 'd'.repeat(32), name: 'Dara', address: '192.168.1.53:5000', height: 11, lastSeen: 0 },
+      ],
+    },
+    {
+      network: '19fa00c2d7b3e6a1',
+      profile: 'dvf',
+      difficulty: 5,
+      ours: false,
+      joinable: false,
+      height: 3,
+      nodes: [{ id: 'f'.repeat(32), name: 'Femi', address: '192.168.1.60:5000', height: 3, lastSeen: 0 }],
+    },
+  ];
+  const joinCode: JoinCodeDto = {
+    code: '40H-98Y',
+    address: '192.168.1.23:5000',
+    spectatorUrl: 'http://192.168.1.23:5000/spectate/',
+    network: hashOf(1).slice(0, 16),
+    reason: null,
+  };
+  const diagnostics: DiagnosticsDto = {
+    listening: [
+      { interface: 'wlan0', address: '192.168.1.23:5000', family: 'IPv4' },
+      { interface: 'eth0', address: '10.0.0.7:5000', family: 'IPv4' },
+    ],
+    checks: [
+      {
+        id: 'listening',
+        status: 'ok',
+        title: { code: 'diag-listening-title', params: {} },
+        detail: { code: 'diag-listening-ok', params: { addresses: '192.168.1.23:5000, 10.0.0.7:5000' } },
+        fix: null,
+      },
+      {
+        id: 'vpn',
+        status: 'warn',
+        title: { code: 'diag-vpn-title', params: {} },
+        detail: { code: 'diag-vpn-on', params: { interfaces: 'tun0' } },
+        fix: { code: 'diag-vpn-fix', params: {} },
+      },
+      {
+        id: 'target',
+        status: 'fail',
+        title: { code: 'diag-target-title', params: { target: 'Femi' } },
+        detail: {
+          code: 'diag-target-rules',
+          params: { name: 'Femi', address: '192.168.1.60:5000', profile: 'dvf', difficulty: 5 },
+        },
+        fix: { code: 'diag-rules-fix', params: {} },
+      },
+    ],
+  };
+  if (options.lonely) {
+    peers.length = 0;
+    nearby.length = 0;
+  }
+  api.nearby = () => ok(nearby);
+  api.joinNetwork = () => ok({ blocks: 12 });
+  api.diagnose = () => ok(diagnostics);
+  api.joinCode = () => ok(joinCode);
+  api.joinByCode = () => ok({ address: '192.168.1.31:5000', blocks: height + 3 });
+  api.onNearby = (listener: Listener) => {
+    if (!listeners.has('nearby')) listeners.set('nearby', new Set());
+    listeners.get('nearby')!.add(listener);
+    return () => listeners.get('nearby')!.delete(listener);
+  };
+
   for (const event of ['status', 'chain', 'pending', 'mining', 'peers', 'activity', 'settings']) {
     api[`on${event[0]!.toUpperCase()}${event.slice(1)}`] = (listener: Listener) => {
       if (!listeners.has(event)) listeners.set(event, new Set());
