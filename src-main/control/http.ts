@@ -289,8 +289,17 @@ async function invoke(service: DashboardApi, name: OperationName, body: unknown)
 }
 
 function sendResult(reply: FastifyReply, result: Result<unknown>): FastifyReply {
-  if (result.ok) return reply.code(200).type('application/json; charset=utf-8').send(result);
+  if (result.ok || isAnswer(result.error))
+    return reply.code(200).type('application/json; charset=utf-8').send(result);
   return sendError(reply, result.error);
+}
+
+/**
+ * Outcomes the user asked for, not failures of the request: a search stopped by Stop, and a join that
+ * asks to be confirmed. They answer 200 with `ok: false` (a browser logs every 4xx as an error).
+ */
+function isAnswer(error: ApiError): boolean {
+  return error.code === 'mining-cancelled' || (error.code === 'invalid-request' && error.field === 'confirm');
 }
 
 /** Answers with an error of the catalogue (code, English, and the detail the dashboard words itself). */

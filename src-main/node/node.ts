@@ -580,12 +580,12 @@ export class BlockpartyNode implements NodeApi {
     if (networkBitsOf(card.genesisHash) !== decoded.target.networkBits)
       throw new NodeError('not-found', message('join-code-other-network', { address }), 'code');
     const network = card.genesisHash.slice(0, 16);
+    // A peer added by hand (the code was typed), whichever network it is on.
+    if (this.book.get(address) === undefined) this.registerPeers([address]);
     if (card.genesisHash !== this.ledger.chain[0]!.hash) {
-      // Seen as a node nearby, it can be joined like any network on the Nearby panel.
+      // Seen as a node nearby, it is joined like any network of the Nearby panel.
       this.network.sighted({ ...card, network, height: card.length, from: decoded.target.host });
       await this.network.join(network, confirmed);
-    } else {
-      this.registerPeers([address]);
     }
     return { address, blocks: this.ledger.chain.length };
   }

@@ -827,7 +827,9 @@ export const WINDOW_API_METHODS: readonly string[] = [...OPERATION_NAMES, ...EVE
  *
  * - Operation `x`: `POST /api/x`, JSON body = the operation's input (`{}` or none when it takes none).
  *   The response body is always the Result JSON: 200 with `{ok: true, value}`, or 4xx/5xx with
- *   `{ok: false, error}` (the status of the error's code, see errors.ts).
+ *   `{ok: false, error}` (the status of the error's code, see errors.ts). Two outcomes the user asked
+ *   for answer 200 with `{ok: false, error}`: `mining-cancelled` (Stop) and a join's request to be
+ *   confirmed (`invalid-request` with field `confirm`).
  * - Events: `GET /api/events` as server-sent events; `event:` is an EVENT_NAMES entry and `data:` its
  *   JSON payload; a `: ping` comment every 15 s. The dashboard reads it with `fetch()` (EventSource
  *   cannot send the header) and reopens it whenever it ends, so a tab outlives a restart of its node.

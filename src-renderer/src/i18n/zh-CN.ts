@@ -570,6 +570,7 @@ export const zhCN: Messages = {
     'lab-pace-off': '已取消节奏：各节点全速挖矿。',
     'lab-tamper-sent': '第 {block} 号区块的篡改副本已发给 {peers}检查（我们自己的链没有改动）。',
     'lab-would-adopt': '有效且更长（{blocks}，我们的是 {ours}）：本节点会采用它',
+    'lab-check-busy': '本节点正在检查其他实验链，请稍后再试。',
     'lab-flight-unknown': '本节点不知道那个区块的传播过程（只保留最近 50 个）。',
     'spectator-missing': '这份 Blockparty 没有构建观众页面（请运行 npm run build）。',
 
@@ -690,6 +691,7 @@ export const zhCN: Messages = {
     'peer-failed': '节点 {peer}：{reason}',
     'resolve-ignored': '已忽略本次共识：询问其他节点期间，规则配置或难度发生了变化；请重新达成共识',
     'chain-kept': '我们的链（{blocks}）是权威链',
+    'chain-won': '{peer} 解决冲突时采用了我们的链（{blocks}）：我们的区块在那里胜出',
     'chain-replaced': '我们的链已被 {peer} 的链替换：它的 {blocks}胜过我们的 {ours}',
     'chain-replaced-restored':
       '我们的链已被 {peer} 的链替换：它的 {blocks}胜过我们的 {ours}；{restored}已放回待处理交易池',

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { DesktopApp } from './desktop-app.ts';
+import { SealedBlock, transactionTexts } from '../../../src-main/chain/block.ts';
+import type { WindowApi } from '../../../src-main/shared/window-api.ts';
 
 /** Waits until the element shows text matching `text`. */
 export async function waitForText(
@@ -55,13 +57,16 @@ export async function mine(page: Page, height: number): Promise<void> {
   await waitForText(page, '[data-testid=strip-height]', new RegExp(`^${height}$`), 60_000);
 }
 
-/** The address Overview shows for this node's peer server (`http://127.0.0.1:PORT`). */
+/** This node's peer server on loopback (`http://127.0.0.1:PORT`), from the status the page's `window.api` gives. */
 export async function peerAddress(page: Page): Promise<string> {
-  await go(page, 'overview');
-  const text = await textOf(page, '[data-testid=addresses]');
-  const match = /http:\/\/127\.0\.0\.1:\d+/.exec(text);
-  if (!match) throw new Error(`no loopback address on Overview: "${text}"`);
-  return match[0];
+  // Runs in the page, where `window.api` is the preload's (this project's tsconfig has no DOM types).
+  const port = await page.evaluate(async () => {
+    const api = (globalThis as unknown as { api: WindowApi }).api;
+    const result = await api.status();
+    return result.ok ? result.value.port : null;
+  });
+  if (port === null) throw new Error('the status call through window.api failed');
+  return `http://127.0.0.1:${port}`;
 }
 
 /** What the tutorial's `GET /chain` answers on a peer address. */
@@ -72,19 +77,46 @@ export async function fetchChain(
   return (await response.json()) as { length: number; chain: Array<Record<string, unknown>> };
 }
 
-/** The node's files in its userData: the chain log's blocks and node.json. */
+/**
+ * The node's files in its userData: the chain as its log replays it (block lines, `#reset` and
+ * `#adopt` groups), the transactions still pending (`#tx` records no later block took) and node.json.
+ */
 export function savedState(userData: string): {
   blocks: Array<Record<string, unknown>>;
   config: { nodeId: string; settings: { name: string }; pending: unknown[] };
 } {
-  const blocks = readFileSync(join(userData, 'chain.log'), 'utf8')
+  const lines = readFileSync(join(userData, 'chain.log'), 'utf8')
     .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+    .filter((line) => line.trim() !== '');
+  let blocks: string[] = [];
+  let pending: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const group = /^#(reset|adopt) (\d+)(?: (\d+))?$/.exec(line);
+    if (group) {
+      const keep = group[1] === 'adopt' ? Number(group[2]) : 0;
+      const count = Number(group[1] === 'adopt' ? group[3] : group[2]);
+      blocks = [...blocks.slice(0, keep), ...lines.slice(i + 1, i + 1 + count)];
+      if (group[1] === 'reset') pending = [];
+      i += count;
+    } else if (line.startsWith('#tx ')) {
+      pending.push(line.slice(line.indexOf(' ', 4) + 1));
+    } else if (line.startsWith('{')) {
+      blocks.push(line);
+      const taken = SealedBlock.fromCanonical(line);
+      for (const text of transactionTexts(taken)) {
+        const at = pending.indexOf(text);
+        if (at >= 0) pending.splice(at, 1);
+      }
+    }
+  }
   const config = JSON.parse(readFileSync(join(userData, 'node.json'), 'utf8')) as ReturnType<
     typeof savedState
   >['config'];
-  return { blocks, config };
+  return {
+    blocks: blocks.map((text) => JSON.parse(text) as Record<string, unknown>),
+    config: { ...config, pending: pending.map((text) => JSON.parse(text) as unknown) },
+  };
 }
 
 /** Asserts nothing went wrong behind the scenes of a run: no error in main or the page, no refused OS quit. */
