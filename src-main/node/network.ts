@@ -460,13 +460,15 @@ export class Network {
   /**
    * Joins another network: adopts its chain, genesis included, from its best node. When this node
    * has blocks of its own, it asks first (NodeError 'invalid-request' with what would give way).
+   * `via` names the node to join through (a join code's), when it is one of that network.
    */
-  async join(network: string, confirmed: boolean): Promise<{ blocks: number }> {
+  async join(network: string, confirmed: boolean, via?: string): Promise<{ blocks: number }> {
     const rules = this.deps.rules();
     const members = [...this.nearbyNodes.values()]
       .filter((s) => s.network === network)
       .sort((a, b) => b.height - a.height);
-    const best = members[0];
+    // Joined by its code, the network is joined through that node; else through its best one.
+    const best = members.find((m) => m.address === via) ?? members[0];
     if (best === undefined) throw new NodeError('not-found', message('join-not-found'));
     if (best.profile !== rules.profile || best.difficulty !== rules.difficulty) {
       throw new NodeError(

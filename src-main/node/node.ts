@@ -585,7 +585,7 @@ export class BlockpartyNode implements NodeApi {
     if (card.genesisHash !== this.ledger.chain[0]!.hash) {
       // Seen as a node nearby, it is joined like any network of the Nearby panel.
       this.network.sighted({ ...card, network, height: card.length, from: decoded.target.host });
-      await this.network.join(network, confirmed);
+      await this.network.join(network, confirmed, address);
     }
     return { address, blocks: this.ledger.chain.length };
   }
