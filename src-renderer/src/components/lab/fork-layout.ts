@@ -38,13 +38,21 @@ export interface ForkGeometry {
   vertical: boolean;
 }
 
-/** The geometry the dashboard and the spectator page draw with. */
+/** The geometry of the sideways tree (projectors, the dashboard). */
 export const FORK_GEOMETRY: Omit<ForkGeometry, 'vertical'> = {
   boxW: 150,
   boxH: 66,
   gapX: 34,
   gapY: 20,
   pad: 12,
+};
+/** The upright tree's (phones): narrower boxes, so our chain and a branch fit a phone's width. */
+export const FORK_GEOMETRY_UPRIGHT: Omit<ForkGeometry, 'vertical'> = {
+  boxW: 128,
+  boxH: 66,
+  gapX: 22,
+  gapY: 22,
+  pad: 8,
 };
 
 /**
