@@ -122,8 +122,9 @@ export const useLabStore = defineStore('lab', () => {
   function follow(feed: LabFeed): () => void {
     const first = Object.values(followers).every((count) => count === 0);
     followers[feed]++;
+    // The first follower subscribes, and the stream's opening (at once when it is open) fetches.
     if (first) connect();
-    void fetchers[feed].run();
+    else void fetchers[feed].run();
     let released = false;
     return () => {
       if (released) return;
