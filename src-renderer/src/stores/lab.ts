@@ -203,10 +203,16 @@ export const useLabStore = defineStore('lab', () => {
   /** Why the edit was refused (which field, what to type), beside the form. */
   const editError = ref<{ field: string | null; wording: Wording } | null>(null);
 
-  /** Loads the block to edit (its transactions and proof); null when there is none at that index. */
-  async function loadBlock(index: number): Promise<BlockDetail | null> {
+  let blockAsked = 0;
+  /**
+   * Loads the block to edit (its transactions and proof); null when there is none at that index,
+   * undefined when another block was asked for meanwhile (the later question wins, whatever answers first).
+   */
+  async function loadBlock(index: number): Promise<BlockDetail | null | undefined> {
+    const asked = ++blockAsked;
     loadingBlock.value = true;
     const result = await useDashboardClient().block({ index });
+    if (asked !== blockAsked) return undefined;
     loadingBlock.value = false;
     if (!result.ok) {
       tamperBlock.value = null;
