@@ -19,6 +19,7 @@ import AppSidebar from '@renderer/components/AppSidebar.vue';
 import { flightRows } from '@renderer/components/lab/flight-rows';
 import { FORK_GEOMETRY, layoutForkTree } from '@renderer/components/lab/fork-layout';
 import { routes } from '@renderer/router';
+import { clip } from '@renderer/composables/use-lab-format';
 import { useNodeStore } from '@renderer/stores/node';
 import { createFakeClient, makeBlock, makeStatus, makeTx, ok } from './fake-client';
 import type { FakeClient } from './fake-client';
@@ -70,6 +71,14 @@ describe('lab words', () => {
       if (Array.isArray(en)) expect((zh as unknown[]).length, key).toBe(en.length);
       else expect(placeholders(zh as string), key).toEqual(placeholders(en as string));
     }
+  });
+
+  it('cuts names for the drawings by width, a Chinese character counting two', () => {
+    expect(clip('Ana', 5)).toBe('Ana');
+    expect(clip('Anast', 5)).toBe('Anast');
+    expect(clip('Anastasia', 5)).toBe('Anas…');
+    expect(clip('王小明', 6)).toBe('王小明');
+    expect(clip('王小明的笔记本电脑', 8)).toBe('王小明…');
   });
 
   it('puts the lab screens in the sidebar, in their own group, and in the router', () => {
@@ -142,7 +151,7 @@ describe('Network view', () => {
     expect(wrapper.get('[data-testid=outsider]').text()).toContain(
       'it is on another network: its chain starts from another genesis block',
     );
-    expect(wrapper.get('[data-testid=net-pace]').text()).toContain('1 per 10 s');
+    expect(wrapper.get('[data-testid=net-pace]').text()).toContain('every 10 s');
     expect(wrapper.text()).toContain('set by Ana');
   });
 

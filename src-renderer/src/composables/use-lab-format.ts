@@ -25,8 +25,25 @@ export function shortId(id: string): string {
   return id.length > 10 ? `${id.slice(0, 6)}…${id.slice(-2)}` : id;
 }
 
-/** A text cut to `max` characters with an ellipsis (SVG text cannot ellipsise by itself). */
+/** Whether a character takes two columns (CJK, full-width forms, most emoji). */
+function wide(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return code >= 0x2e80 && !(code >= 0xff61 && code <= 0xffdc);
+}
+
+/**
+ * A text cut to `max` columns with an ellipsis, a Chinese character counting two (SVG text cannot
+ * ellipsise by itself, and a name typed in Chinese is twice as wide as one in Latin letters).
+ */
 export function clip(text: string, max: number): string {
+  let width = 0;
+  let out = '';
   const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i]!;
+    width += wide(char) ? 2 : 1;
+    if (width > max || (width === max && i < chars.length - 1)) return `${out}…`;
+    out += char;
+  }
+  return out;
 }

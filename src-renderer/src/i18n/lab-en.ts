@@ -55,8 +55,8 @@ export const labEn = {
   pace: {
     title: 'Pace',
     hint: 'One block per node every N seconds: each Blockparty node of the network slows its own mining to it, so the difficulty stays 4 and tutorial nodes stay compatible.',
-    short: '1 per {seconds} s',
-    setBy: 'set by {name}',
+    short: 'every {seconds} s',
+    setBy: 'one block per node · set by {name}',
     current: 'Each node mines at most one block every {seconds} s.',
     setAt: 'Set by {name} at {time} ({ago}).',
     none: 'No pace: every node mines as fast as it can.',
@@ -165,6 +165,8 @@ export const labEn = {
     firstBroken: 'Block {index} breaks the rules:',
     validAgain:
       'Every link and proof holds again. But this chain is no longer than the network’s, so no node adopts it: to win, an attacker must also outpace everyone (the attack lab).',
+    noBreak:
+      'No rule breaks: the tutorial’s proof of work does not cover a block’s own transactions, so only the next block’s link can catch an edit, and this block has no next one yet. The copy is valid but no longer than the network’s chain, so no node adopts it.',
     remined: 'Re-mined {n} blocks in {time}.',
     hashBefore: 'Hash before',
     hashAfter: 'Hash after',
@@ -185,11 +187,7 @@ export const labEn = {
   verdicts: {
     title: 'What each peer said',
     hint: 'Each peer checked the tampered copy with its own rules, as it would a chain offered to it, and kept its own chain.',
-    peer: 'Peer',
-    verdict: 'Verdict',
     block: 'Block',
-    reason: 'Why',
-    time: 'Time',
     noPeers: 'No peer to ask: join other nodes first.',
     kind: {
       rejected: 'rejected',

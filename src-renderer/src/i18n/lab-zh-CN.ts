@@ -57,8 +57,8 @@ export const labZhCN: LabMessages = {
   pace: {
     title: '出块节奏',
     hint: '每个节点每 N 秒最多挖一个区块：网络中每个 Blockparty 节点都会让自己的挖矿放慢到这个节奏，所以难度仍是 4，教程节点依然兼容。',
-    short: '每 {seconds} 秒 1 个',
-    setBy: '由 {name} 设置',
+    short: '每 {seconds} 秒',
+    setBy: '每个节点一个区块 · 由 {name} 设置',
     current: '每个节点每 {seconds} 秒最多挖一个区块。',
     setAt: '由 {name} 于 {time} 设置（{ago}）。',
     none: '没有设置节奏：每个节点都尽可能快地挖矿。',
@@ -165,6 +165,8 @@ export const labZhCN: LabMessages = {
     firstBroken: '区块 {index} 违反了规则：',
     validAgain:
       '所有链接和 proof 又都成立了。但这条链并不比网络中的链更长，所以没有节点会采用它：攻击者还必须比所有人都挖得快（见攻击实验）。',
+    noBreak:
+      '没有违反任何规则：教程的工作量证明并不覆盖区块自己的交易，只有下一个区块的链接能发现修改，而这个区块还没有下一个区块。这个副本有效，但并不比网络中的链更长，所以没有节点会采用它。',
     remined: '用 {time} 重新挖出了 {n} 个区块。',
     hashBefore: '修改前的哈希',
     hashAfter: '修改后的哈希',
@@ -185,11 +187,7 @@ export const labZhCN: LabMessages = {
   verdicts: {
     title: '每个节点的结论',
     hint: '每个节点都用自己的规则检查了被篡改的副本，就像检查别人提供的链一样，并保留了自己的链。',
-    peer: '节点',
-    verdict: '结论',
     block: '区块',
-    reason: '原因',
-    time: '用时',
     noPeers: '没有可以询问的节点：请先加入其他节点。',
     kind: {
       rejected: '拒绝',

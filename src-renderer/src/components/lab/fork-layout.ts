@@ -48,9 +48,9 @@ export const FORK_GEOMETRY: Omit<ForkGeometry, 'vertical'> = {
 };
 /** The upright tree's (phones): narrower boxes, so our chain and a branch fit a phone's width. */
 export const FORK_GEOMETRY_UPRIGHT: Omit<ForkGeometry, 'vertical'> = {
-  boxW: 128,
+  boxW: 132,
   boxH: 66,
-  gapX: 22,
+  gapX: 20,
   gapY: 22,
   pad: 8,
 };
