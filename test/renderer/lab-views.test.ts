@@ -151,7 +151,7 @@ describe('Network view', () => {
     expect(wrapper.get('[data-testid=outsider]').text()).toContain(
       'it is on another network: its chain starts from another genesis block',
     );
-    expect(wrapper.get('[data-testid=net-pace]').text()).toContain('every 10 s');
+    expect(wrapper.get('[data-testid=net-pace]').text()).toContain('10 s');
     expect(wrapper.text()).toContain('set by Ana');
   });
 

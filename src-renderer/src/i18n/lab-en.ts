@@ -33,7 +33,7 @@ export const labEn = {
     behind: '{n} behind',
     ahead: '{n} ahead',
     otherTip: 'other tip: a fork',
-    blocks: 'blocks',
+    blocks: 'blocks | block | blocks',
     tip: 'Tip',
     latency: 'Latency',
     rules: 'Rules',
@@ -55,7 +55,7 @@ export const labEn = {
   pace: {
     title: 'Pace',
     hint: 'One block per node every N seconds: each Blockparty node of the network slows its own mining to it, so the difficulty stays 4 and tutorial nodes stay compatible.',
-    short: 'every {seconds} s',
+    short: '{seconds} s',
     setBy: 'one block per node · set by {name}',
     current: 'Each node mines at most one block every {seconds} s.',
     setAt: 'Set by {name} at {time} ({ago}).',

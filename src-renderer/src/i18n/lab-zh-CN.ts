@@ -57,7 +57,7 @@ export const labZhCN: LabMessages = {
   pace: {
     title: '出块节奏',
     hint: '每个节点每 N 秒最多挖一个区块：网络中每个 Blockparty 节点都会让自己的挖矿放慢到这个节奏，所以难度仍是 4，教程节点依然兼容。',
-    short: '每 {seconds} 秒',
+    short: '{seconds} 秒',
     setBy: '每个节点一个区块 · 由 {name} 设置',
     current: '每个节点每 {seconds} 秒最多挖一个区块。',
     setAt: '由 {name} 于 {time} 设置（{ago}）。',

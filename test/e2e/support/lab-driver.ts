@@ -44,6 +44,8 @@ export async function captureLab(
         await goLab(page, screen);
         await options.prepare?.(screen);
         await driver.dismissNotifications();
+        // From the top: a full-page picture of a scrolled page paints the sticky bars mid-page.
+        await page.evaluate(() => window.scrollTo(0, 0));
         // Fonts and the last fetches settle; nothing to wait on more precisely for a picture.
         await page.waitForTimeout(400);
         const file = join(dir, `lab-${screen}-${locale}-${theme}${options.suffix ?? ''}.png`);
