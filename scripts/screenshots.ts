@@ -69,7 +69,9 @@ const LAB_NAMES = ['Ana’s laptop', 'Ben’s laptop', 'Chen', 'Dana', '王小�
  */
 async function stageLab(driver: DashboardDriver, net: LabNetwork, outsider: HeadlessNode): Promise<void> {
   const [ana, ben, chen, dana, xiaoming] = net.nodes as [LabNetwork['nodes'][0], ...LabNetwork['nodes']];
+  // One after the other: two blocks found at one height would tie, and a tie settles only later.
   await ana.call('mine');
+  await net.sameTip(3);
   await chen!.call('mine');
   await net.sameTip(4);
   await ben!.call('setPrivateMining', { on: true });

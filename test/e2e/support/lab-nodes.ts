@@ -26,24 +26,27 @@ export interface LabNetwork {
 
 /**
  * Polls `check` until it returns something other than undefined, or fails at the deadline saying what
- * was awaited and what was seen last.
+ * was awaited and what was seen last (`note` records it; a failed check's error counts as seen).
  */
 export async function waitFor<T>(
   what: string,
-  check: () => Promise<T | undefined>,
+  check: (note: (seen: string) => void) => Promise<T | undefined>,
   timeoutMs = 30_000,
   everyMs = 100,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = 'nothing';
+  const note = (seen: string): void => {
+    last = seen;
+  };
   for (;;) {
     try {
-      const value = await check();
+      const value = await check(note);
       if (value !== undefined) return value;
     } catch (error) {
       last = (error as Error).message;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last error: ${last})`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last seen: ${last})`);
     await new Promise((done) => setTimeout(done, everyMs));
   }
 }
@@ -114,8 +117,9 @@ export async function startLabNetwork(
       async sameTip(height, group = nodes, timeoutMs = 30_000) {
         return waitFor(
           `the same tip (height ≥ ${height}) on ${group.map((n) => n.name).join(', ')}`,
-          async () => {
+          async (note) => {
             const all = await Promise.all(group.map((n) => n.status()));
+            note(all.map((s) => `${s.height}:${s.lastHash.slice(0, 6)}`).join(' '));
             const tip = all[0]!.lastHash;
             return all.every((s) => s.lastHash === tip && s.height >= height) ? tip : undefined;
           },
