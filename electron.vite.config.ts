@@ -36,7 +36,14 @@ export default defineConfig({
   renderer: {
     root: 'src-renderer',
     build: {
-      rolldownOptions: { input: { index: resolve('src-renderer/index.html') } },
+      // The spectator page is a second entry: the peer port serves it at /spectate/ (phones in the room).
+      // Its assets are linked relatively (./assets/…), so they resolve under /spectate/ as under file://.
+      rolldownOptions: {
+        input: {
+          index: resolve('src-renderer/index.html'),
+          spectator: resolve('src-renderer/spectator.html'),
+        },
+      },
     },
     resolve: {
       alias: {

@@ -1,6 +1,8 @@
 import { createI18n } from 'vue-i18n';
 import { en } from './en';
 import { zhCN } from './zh-CN';
+import { labEn } from './lab-en';
+import { labZhCN } from './lab-zh-CN';
 import type { AppLocale } from '@renderer/stores/preferences';
 
 /** The locales the dashboard ships, with their names in their own language. */
@@ -18,7 +20,7 @@ export function createAppI18n(locale: AppLocale = 'en') {
     legacy: false,
     locale,
     fallbackLocale: 'en',
-    messages: { en, 'zh-CN': zhCN },
+    messages: { en: { ...en, lab: labEn }, 'zh-CN': { ...zhCN, lab: labZhCN } },
     missingWarn: false,
     fallbackWarn: false,
   });

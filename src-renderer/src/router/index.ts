@@ -40,6 +40,31 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@renderer/views/ActivityView.vue'),
     meta: { titleKey: 'nav.activity' },
   },
+  // The classroom lab (issue 12): the network for the projector, forks, the tamper and attack labs.
+  {
+    path: '/network',
+    name: 'network',
+    component: () => import('@renderer/views/NetworkView.vue'),
+    meta: { titleKey: 'lab.nav.network' },
+  },
+  {
+    path: '/forks',
+    name: 'forks',
+    component: () => import('@renderer/views/ForksView.vue'),
+    meta: { titleKey: 'lab.nav.forks' },
+  },
+  {
+    path: '/tamper',
+    name: 'tamper',
+    component: () => import('@renderer/views/TamperView.vue'),
+    meta: { titleKey: 'lab.nav.tamper' },
+  },
+  {
+    path: '/attack',
+    name: 'attack',
+    component: () => import('@renderer/views/AttackView.vue'),
+    meta: { titleKey: 'lab.nav.attack' },
+  },
   { path: '/:pathMatch(.*)*', redirect: '/overview' },
 ];
 
