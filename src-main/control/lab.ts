@@ -103,7 +103,10 @@ export function tamperReportDto(edit: TamperEdit, outcome: TamperOutcome): Tampe
 }
 
 /** The network for the projector, from what the node knows of its peers and its chain. */
-export function networkViewDto(node: NodeApi, mined: MinedBlocks): NetworkViewDto {
+export function networkViewDto(
+  node: Pick<NodeApi, 'status' | 'chain' | 'peers' | 'nearby'>,
+  mined: MinedBlocks,
+): NetworkViewDto {
   const status = node.status();
   const chain = node.chain();
   const recent = chain.slice(Math.max(1, chain.length - NETWORK_VIEW_RECENT)).map((b) => mined.of(b));

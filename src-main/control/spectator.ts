@@ -8,13 +8,11 @@ import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { NodeApi } from '../node/types.ts';
-import { SPECTATOR_PATH, type SpectatorDto } from '../shared/api.ts';
+import { SPECTATOR_DATA_PATH, SPECTATOR_PATH, type SpectatorDto } from '../shared/api.ts';
 import { message, renderMessage } from '../shared/messages.ts';
 import { CONTENT_SECURITY_POLICY } from '../shared/security.ts';
 import { MinedBlocks, forkTreeDto, networkViewDto } from './lab.ts';
 
-/** The spectator page's data route on the peer port. */
-export const SPECTATOR_DATA_PATH = '/blockparty/view';
 /** The page's entry in the built renderer. */
 export const SPECTATOR_ENTRY = 'spectator.html';
 
@@ -26,13 +24,23 @@ const PAGE_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
-/** What a spectator sees, built from the node. */
+/**
+ * What a spectator sees, built from the node: the public part of its chain only (while it mines
+ * privately, the withheld blocks are not on this page either, as they are not on `/chain`).
+ */
 export function spectatorView(node: NodeApi, mined: MinedBlocks): SpectatorDto {
   const peerName = (address: string): string | null =>
     node.peers().find((p) => p.address === address)?.name ?? null;
+  const card = node.card();
+  const visible = {
+    status: () => ({ ...node.status(), height: card.length, lastHash: card.lastHash }),
+    chain: () => node.chain().slice(0, card.length),
+    peers: () => node.peers(),
+    nearby: () => node.nearby(),
+  };
   return {
-    view: networkViewDto(node, mined),
-    forks: forkTreeDto(node.forkTree(20), mined, peerName),
+    view: networkViewDto(visible, mined),
+    forks: forkTreeDto(node.forkTree(20, true), mined, peerName),
   };
 }
 

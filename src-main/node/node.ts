@@ -509,8 +509,9 @@ export class BlockpartyNode implements NodeApi {
     return nodeId === this.id ? this.current.name : this.book.nameOf(nodeId);
   }
 
-  forkTree(depth: number): ForkTree {
-    return this.lab.forks.tree(this.ledger.chain, depth);
+  forkTree(depth: number, publicOnly = false): ForkTree {
+    const chain = this.ledger.chain;
+    return this.lab.forks.tree(publicOnly ? chain.slice(0, this.lab.publicLength()) : chain, depth);
   }
 
   tamper(edit: TamperEdit): Promise<TamperOutcome> {

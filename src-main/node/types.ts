@@ -144,8 +144,11 @@ export interface NodeApi {
   contact(address: string): Promise<HelloAnswer>;
 
   // ── the classroom lab ──
-  /** The last `depth` blocks of our chain and the stale branches seen (display only). */
-  forkTree(depth: number): ForkTree;
+  /**
+   * The last `depth` blocks of our chain and the stale branches seen (display only); `publicOnly`:
+   * of the part others see (blocks mined privately left out).
+   */
+  forkTree(depth: number, publicOnly?: boolean): ForkTree;
   /** Edits a copy of the chain and checks it (the node's own chain is not touched). */
   tamper(edit: TamperEdit): Promise<TamperOutcome>;
   /** `POST /blockparty/adopted`: a peer adopted our chain in a resolve (told to our activity). */

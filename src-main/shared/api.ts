@@ -413,6 +413,9 @@ export interface SpectatorDto {
   forks: ForkTreeDto;
 }
 
+/** The spectator page's data route on the peer port (`SpectatorDto`). */
+export const SPECTATOR_DATA_PATH = '/blockparty/view';
+
 /** What joining by code did. */
 export interface JoinedDto {
   /** The host the code named, as `host:port`. */

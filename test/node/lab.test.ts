@@ -8,7 +8,8 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePyJson } from '../../src-main/chain/json.ts';
-import { registerSpectator } from '../../src-main/control/spectator.ts';
+import { MinedBlocks } from '../../src-main/control/lab.ts';
+import { registerSpectator, spectatorView } from '../../src-main/control/spectator.ts';
 import { diagnose } from '../../src-main/control/diagnostics.ts';
 import type { RunningNode } from '../../src-main/runtime/start-node.ts';
 import type { SpectatorDto } from '../../src-main/shared/api.ts';
@@ -114,6 +115,12 @@ describe('private mining (the attack lab)', () => {
         .slice(publicStart)
         .some((blk) => blk.text.includes('"recipient": "bob"')),
     ).toBe(false);
+
+    // The spectator page shows the public chain too.
+    const spectated = spectatorView(eve!.node, new MinedBlocks(() => null));
+    expect(spectated.view).toMatchObject({ height: publicStart });
+    expect(spectated.view.nodes[0]).toMatchObject({ self: true, height: publicStart, privateMining: true });
+    expect(Math.max(...spectated.forks.blocks.filter((b) => b.main).map((b) => b.index))).toBe(publicStart);
 
     eve!.node.setPrivateMining(false);
     const eveTip = tip(eve!);

@@ -1,12 +1,12 @@
 import { getCurrentScope, onScopeDispose, ref, shallowRef } from 'vue';
 import type { Ref, ShallowRef } from 'vue';
-import type { SpectatorDto } from '@shared/api';
+import { SPECTATOR_DATA_PATH, type SpectatorDto } from '@shared/api';
 
 /**
  * Where the peer port serves the spectator's data (src-main/control/spectator.ts): no token, the same
  * origin as the page, which sits at SPECTATOR_PATH.
  */
-export const SPECTATOR_DATA_URL = '/blockparty/view';
+export const SPECTATOR_DATA_URL = SPECTATOR_DATA_PATH;
 /** How often the page asks the host: phones in a room, so every 2 s, one small answer each. */
 export const SPECTATOR_POLL_MS = 2000;
 /** An answer slower than this counts as none (the host may be busy or gone); the next poll tries again. */

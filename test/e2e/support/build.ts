@@ -83,6 +83,13 @@ async function build(): Promise<void> {
       modulePreload: { polyfill: false },
       minify: false,
       reportCompressedSize: false,
+      // Both entries, as electron.vite.config.ts builds them: the dashboard and the spectator page.
+      rollupOptions: {
+        input: {
+          index: resolve(ROOT, 'src-renderer/index.html'),
+          spectator: resolve(ROOT, 'src-renderer/spectator.html'),
+        },
+      },
     },
   });
 }
