@@ -8,8 +8,8 @@
  * - the same with `-zoom200`: presenter zoom 200 % on a 1280×720 projector;
  * - `spectator-<locale>-<theme>.png`: the spectator page on a phone.
  *
- * They go to `out/screenshots/` (git-ignored) unless `--out DIR` says where: `--out docs/screenshots`
- * refreshes the README's pictures. The tests never write there (`npm test` leaves the work tree clean).
+ * They refresh `docs/screenshots/` (the README's pictures) unless `--out DIR` says where. The tests
+ * never write there: theirs go to git-ignored folders, so `npm test` leaves the work tree clean.
  * `--lab` takes the lab's pictures only. It stops when a page reports any error.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,7 +30,7 @@ import type { HeadlessNode } from '../test/e2e/support/headless-node.ts';
 import { watchPage } from '../test/e2e/support/page-problems.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, lab: { type: 'boolean' } } });
-const OUT = values.out ? resolve(values.out) : resolve(ROOT, 'out/screenshots');
+const OUT = values.out ? resolve(values.out) : resolve(ROOT, 'docs/screenshots');
 // The tutorial's manual flow, so the resolve has a conflict to show: on the live network B would take
 // A's chain when added and push its blocks to A by itself.
 const MANUAL = ['--manual', '--no-discovery'];
