@@ -74,7 +74,9 @@ async function blockpartyAdopt(peer: string): Promise<{ ms: number; maxDelayMs: 
   const running = await startNode({
     storage: openConfStorage(dir),
     searcher: createProofSearcher({ workers: 1 }),
-    overrides: { port: 0, bindAll: false, discovery: false },
+    // The tutorial's flow, as Flask runs it: register, then resolve by hand. In the live network the node
+    // would also fetch the peer's chain by itself as soon as it is registered (it follows tutorial nodes).
+    overrides: { port: 0, bindAll: false, discovery: false, liveNetwork: false },
     peerTimeoutMs: 60_000,
   });
   try {

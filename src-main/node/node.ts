@@ -622,26 +622,28 @@ export class BlockpartyNode implements NodeApi {
 
   async flights(count: number): Promise<Flight[]> {
     const chain = this.ledger.chain;
-    const out: Flight[] = [];
-    for (let i = chain.length - 1; i >= 1 && out.length < count; i--) {
-      const block = chain[i]!;
-      const miner = rewardRecipient(block);
-      const local = this.lab.flights.get(block.hash);
-      // The origin collected the whole path; another node knows only its own part of it.
-      let flight = local !== null && local.origin === this.id ? local : null;
-      if (flight === null && miner !== null && miner !== this.id) {
-        const origin = this.book.list().find((p) => p.id === miner && p.status === 'online');
-        const remote = origin === undefined ? null : await this.flightCache.get(origin.address, block.hash);
-        flight = remote === null ? local : { hash: block.hash, ...remote };
-      }
-      out.push({
-        hash: block.hash,
-        index: block.index,
-        origin: miner ?? flight?.origin ?? '',
-        hops: flight?.hops ?? [],
-      });
-    }
-    return out;
+    const peers = this.book.list();
+    const latest = chain.slice(Math.max(1, chain.length - count)).reverse();
+    // Each block's origin is asked at once (one slow origin does not hold up the others).
+    return Promise.all(
+      latest.map(async (block): Promise<Flight> => {
+        const miner = rewardRecipient(block);
+        const local = this.lab.flights.get(block.hash);
+        // The origin collected the whole path; another node knows only its own part of it.
+        let flight = local !== null && local.origin === this.id ? local : null;
+        if (flight === null && miner !== null && miner !== this.id) {
+          const origin = peers.find((p) => p.id === miner && p.status === 'online');
+          const remote = origin === undefined ? null : await this.flightCache.get(origin.address, block.hash);
+          flight = remote === null ? local : { hash: block.hash, ...remote };
+        }
+        return {
+          hash: block.hash,
+          index: block.index,
+          origin: miner ?? flight?.origin ?? '',
+          hops: flight?.hops ?? [],
+        };
+      }),
+    );
   }
 
   async tamperSend(edit: TamperEdit): Promise<{ outcome: TamperOutcome; verdicts: LabVerdict[] }> {

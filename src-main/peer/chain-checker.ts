@@ -2,36 +2,65 @@ import { Worker } from 'node:worker_threads';
 import { workerSource } from '../util/worker-source.ts';
 import {
   checkChainText,
+  joinHalves,
+  packResult,
   unpackResult,
   type ChainCheckRequest,
   type ChainCheckResult,
+  type HalfCheckRequest,
+  type HalfCheckResult,
   type PackedCheckResult,
 } from './check-chain.ts';
 
 /** Below this size a chain is checked inline (a few ms): a worker round trip would cost more. */
 export const INLINE_BYTES = 64 * 1024;
+/** From this size a canonical chain is checked in two halves at once, one per thread. */
+export const SPLIT_BYTES = 1024 * 1024;
 
-/** Checks peers' chains, the large ones on a worker thread so the node keeps answering meanwhile. */
+/** Checks peers' chains, the large ones on worker threads so the node keeps answering meanwhile. */
 export interface ChainChecker {
   check(request: ChainCheckRequest): Promise<ChainCheckResult>;
   /**
-   * Starts the thread now (it warms itself up), so that the first big chain does not wait for it.
-   * Resolves once the thread has warmed up (or failed to start: a check starts it again).
+   * Starts the threads now (they warm themselves up), so that the first big chain does not wait for
+   * them. Resolves once they have warmed up (or failed to start: a check starts them again).
    */
   warm(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** A checker with one lazily started worker, restarted if it dies. */
-export function createChainChecker(options: { inlineBytes?: number } = {}): ChainChecker {
-  const inlineBytes = options.inlineBytes ?? INLINE_BYTES;
-  let worker: Worker | null = null;
-  let nextId = 1;
-  let ready: Promise<void> | null = null;
-  const waiting = new Map<number, { resolve: (r: ChainCheckResult) => void; reject: (e: Error) => void }>();
+/** Where the blocks of a canonical body meet near its middle: `}, {"index": ` can only be between blocks. */
+const SEAM = Buffer.from('}, {"index": ');
 
-  const ensure = (): Worker => {
-    if (worker) return worker;
+/** One checker thread, started lazily and again if it dies. */
+class CheckerThread {
+  private worker: Worker | null = null;
+  private ready: Promise<void> | null = null;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>();
+
+  /** Sends one request; the bytes in `transfer` move to the thread without a copy. */
+  call<T>(message: object, transfer: ArrayBuffer[]): Promise<T> {
+    const w = this.ensure();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (r: unknown) => void, reject });
+      w.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  warm(): Promise<void> {
+    this.ensure();
+    return this.ready ?? Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    await w?.terminate();
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
     const source = workerSource(
       new URL('./validate-worker.ts', import.meta.url),
       'validate-worker',
@@ -39,7 +68,7 @@ export function createChainChecker(options: { inlineBytes?: number } = {}): Chai
     );
     const w = new Worker(source.file, { eval: source.eval ?? false });
     w.unref();
-    ready = new Promise((resolve) => {
+    this.ready = new Promise((resolve) => {
       const done = (): void => resolve();
       w.once('error', done);
       w.once('exit', done);
@@ -47,46 +76,92 @@ export function createChainChecker(options: { inlineBytes?: number } = {}): Chai
         if (m.ready === true) done();
       });
     });
-    w.on('message', ({ id, result }: { id: number; result: PackedCheckResult }) => {
+    w.on('message', ({ id, answer }: { id?: number; answer: unknown }) => {
       if (id === undefined) return;
-      waiting.get(id)?.resolve(unpackResult(result));
-      waiting.delete(id);
+      this.waiting.get(id)?.resolve(answer);
+      this.waiting.delete(id);
     });
     const failAll = (error: Error): void => {
-      worker = null;
-      for (const pending of waiting.values()) pending.reject(error);
-      waiting.clear();
+      this.worker = null;
+      for (const pending of this.waiting.values()) pending.reject(error);
+      this.waiting.clear();
     };
     w.on('error', (error) => failAll(new Error(`the chain checker failed: ${error.message}`)));
     w.on('exit', (code) => failAll(new Error(`the chain checker stopped (exit ${code})`)));
-    worker = w;
+    this.worker = w;
     return w;
+  }
+}
+
+/** A checker with two lazily started threads (this machine class has two cores or more). */
+export function createChainChecker(
+  options: { inlineBytes?: number; splitBytes?: number } = {},
+): ChainChecker {
+  const inlineBytes = options.inlineBytes ?? INLINE_BYTES;
+  const splitBytes = options.splitBytes ?? SPLIT_BYTES;
+  const threads = [new CheckerThread(), new CheckerThread()] as const;
+
+  /** The whole body on one thread: the check that words every failure. */
+  const whole = async (request: ChainCheckRequest): Promise<ChainCheckResult> => {
+    // Bytes move to the worker without a copy: the main thread never decodes or clones a big chain.
+    let body = request.body;
+    if (typeof body !== 'string' && (body.byteOffset !== 0 || body.byteLength !== body.buffer.byteLength)) {
+      body = new Uint8Array(body);
+    }
+    const transfer = typeof body === 'string' ? [] : [body.buffer as ArrayBuffer];
+    const packed = await threads[0].call<PackedCheckResult>(
+      { kind: 'whole', body, rules: request.rules, start: request.start },
+      transfer,
+    );
+    return unpackResult(packed);
+  };
+
+  /** A canonical body in two halves at once; null when it is not one (then it is checked whole). */
+  const halves = async (request: ChainCheckRequest, body: Uint8Array): Promise<ChainCheckResult | null> => {
+    const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const seam = bytes.indexOf(SEAM, Math.floor(bytes.length / 2));
+    if (seam < 0) return null;
+    const sync = request.start !== undefined;
+    // Each half is a copy: the original stays here for the whole check if the halves do not join.
+    const head = Uint8Array.prototype.slice.call(bytes, 0, seam + 1);
+    const tail = Uint8Array.prototype.slice.call(bytes, seam + 3);
+    const ask = (thread: CheckerThread, half: 'head' | 'tail', part: Uint8Array): Promise<HalfCheckResult> =>
+      thread.call<HalfCheckResult>(
+        {
+          kind: 'half',
+          half,
+          sync,
+          body: part,
+          rules: request.rules,
+          start: request.start,
+        } satisfies HalfCheckRequest & {
+          kind: string;
+        },
+        [part.buffer as ArrayBuffer],
+      );
+    const [first, second] = await Promise.all([ask(threads[0], 'head', head), ask(threads[1], 'tail', tail)]);
+    if (first === null || second === null) return null;
+    const claimed = sync
+      ? (/"length": (\d{1,9})/.exec(bytes.subarray(0, 64).toString('latin1'))?.[1] ?? null)
+      : null;
+    return joinHalves(request.rules, first, second, claimed);
   };
 
   return {
     async check(request) {
-      if (request.body.length < inlineBytes) return checkChainText(request);
-      const id = nextId++;
-      const w = ensure();
-      // Bytes move to the worker without a copy: the main thread never decodes or clones a big chain.
-      let body = request.body;
-      if (typeof body !== 'string' && (body.byteOffset !== 0 || body.byteLength !== body.buffer.byteLength)) {
-        body = new Uint8Array(body);
+      // Small ones inline, shaped as the worker answers (texts of their own, no span of the body).
+      if (request.body.length < inlineBytes) return unpackResult(packResult(checkChainText(request)));
+      if (typeof request.body !== 'string' && request.body.length >= splitBytes) {
+        const split = await halves(request, request.body);
+        if (split !== null) return split;
       }
-      const transfer = typeof body === 'string' ? [] : [body.buffer as ArrayBuffer];
-      return new Promise((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        w.postMessage({ id, body, rules: request.rules, start: request.start }, transfer);
-      });
+      return whole(request);
     },
-    warm() {
-      ensure();
-      return ready ?? Promise.resolve();
+    async warm() {
+      await Promise.all(threads.map((thread) => thread.warm()));
     },
     async close() {
-      const w = worker;
-      worker = null;
-      await w?.terminate();
+      await Promise.all(threads.map((thread) => thread.close()));
     },
   };
 }

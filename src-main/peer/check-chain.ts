@@ -1,5 +1,5 @@
 import { parsePyJson } from '../chain/json.ts';
-import { scanCanonicalBlocks } from '../chain/canonical.ts';
+import { runFollows, scanCanonicalBlocks, scanCanonicalRun, type CanonicalRun } from '../chain/canonical.ts';
 import {
   MAX_BLOCK_BYTES,
   MAX_CHAIN_BLOCKS,
@@ -21,6 +21,90 @@ export interface ChainCheckRequest {
   start?: ValidationStart;
 }
 
+/**
+ * Half of a big canonical body, checked on its own thread (see chain-checker.ts): `head` is the body
+ * up to the end of some block, `tail` the rest from the next block on. The halves are joined again
+ * with {@link joinHalves}, which checks the one link between them.
+ */
+export interface HalfCheckRequest {
+  body: Uint8Array;
+  rules: Rules;
+  start?: ValidationStart;
+  half: 'head' | 'tail';
+  /** The body is a sync page (`blocks` list), not a whole `/chain`. */
+  sync: boolean;
+}
+
+/** A half checked the canonical way (texts packed as for the trip from the worker), or not (null). */
+export type HalfCheckResult =
+  | (Extract<PackedCheckResult, { ok: true }> & {
+      first: CanonicalRun['first'];
+      last: CanonicalRun['last'];
+    })
+  | null;
+
+/** Checks one half of a body the canonical way; null when it cannot (the caller checks it whole). */
+export function checkHalf(request: HalfCheckRequest): HalfCheckResult {
+  const text = utf8.decode(request.body);
+  const limits = { maxBlocks: MAX_CHAIN_BLOCKS, maxBlockBytes: MAX_BLOCK_BYTES };
+  let run: CanonicalRun | null;
+  let claimedLength: string | null = null;
+  if (request.half === 'head') {
+    const head = request.sync
+      ? SYNC_HEAD.exec(text)?.[0]
+      : text.startsWith(CHAIN_HEAD)
+        ? CHAIN_HEAD
+        : undefined;
+    if (head === undefined || text.charCodeAt(head.length) !== 0x5b) return null;
+    run = scanCanonicalRun(text, head.length + 1, request.rules, request.start ?? 'genesis', limits, true);
+    if (run === null || !run.open) return null;
+  } else {
+    run = scanCanonicalRun(text, 0, request.rules, 'trust-first', limits, false);
+    if (run === null) return null;
+    const rest = text.slice(run.end);
+    if (request.sync) {
+      if (rest !== '}') return null;
+    } else {
+      const tail = /^, "length": (\d{1,20})\}$/.exec(rest);
+      if (tail === null) return null;
+      claimedLength = tail[1]!;
+    }
+  }
+  const end = run.open ? run.end : run.end - 1;
+  const length = run.texts.reduce((n, t) => n + t.length, 0) + 2 * (run.texts.length - 1);
+  return {
+    ok: true,
+    joined: text.slice(end - length, end),
+    lengths: Uint32Array.from(run.texts, (t) => t.length),
+    gap: 2,
+    hashes: run.hashes.join(''),
+    claimedLength,
+    first: run.first,
+    last: run.last,
+  };
+}
+
+/** The whole body's result from its two halves, or null when they do not join (one link between them). */
+export function joinHalves(
+  rules: Rules,
+  head: NonNullable<HalfCheckResult>,
+  tail: NonNullable<HalfCheckResult>,
+  claimedLength: string | null,
+): ChainCheckResult | null {
+  const a = unpackResult(head);
+  const b = unpackResult(tail);
+  if (!a.ok || !b.ok) return null;
+  const before = { texts: a.texts, hashes: a.hashes, end: 0, open: true, first: head.first, last: head.last };
+  const run = { texts: b.texts, hashes: b.hashes, end: 0, open: false, first: tail.first, last: tail.last };
+  if (!runFollows(rules, before, run)) return null;
+  return {
+    ok: true,
+    texts: a.texts.concat(b.texts),
+    hashes: a.hashes.concat(b.hashes),
+    claimedLength: tail.claimedLength ?? claimedLength,
+  };
+}
+
 const utf8 = new TextDecoder('utf-8');
 
 /** The body's text (bytes are decoded here, where the check runs: on the worker for big chains). */
@@ -33,7 +117,14 @@ export function bodyText(body: string | Uint8Array): string {
  * worker thread as they are, and the main thread seals them without hashing again), or why not.
  */
 export type ChainCheckResult =
-  | { ok: true; texts: string[]; hashes: string[]; claimedLength: string | null }
+  | {
+      ok: true;
+      texts: string[];
+      hashes: string[];
+      claimedLength: string | null;
+      /** Checked the canonical way: the texts are `span.text[start..end)`, one after the other, ", " apart. */
+      span?: { text: string; start: number; end: number };
+    }
   | {
       ok: false;
       outcome: 'not-a-node' | 'invalid';
@@ -90,32 +181,47 @@ export function checkChainText(request: ChainCheckRequest): ChainCheckResult {
  * thread more than the check). {@link unpackResult} cuts them apart again as slices.
  */
 export type PackedCheckResult =
-  | { ok: true; joined: string; hashes: string; count: number; claimedLength: string | null }
+  | {
+      ok: true;
+      joined: string;
+      /** The length of each text; texts follow each other in `joined`, `gap` characters apart. */
+      lengths: Uint32Array;
+      gap: number;
+      hashes: string;
+      claimedLength: string | null;
+    }
   | Extract<ChainCheckResult, { ok: false }>;
 
-/** Packs a result for the trip to the main thread. */
+/**
+ * Packs a result for the trip to the main thread. Blocks checked the canonical way sit one after
+ * the other in the body, `", "` apart: that stretch of the body is sent as it is.
+ */
 export function packResult(result: ChainCheckResult): PackedCheckResult {
   if (!result.ok) return result;
+  const lengths = Uint32Array.from(result.texts, (text) => text.length);
+  const span = result.span;
   return {
     ok: true,
-    joined: result.texts.join('\n'),
+    joined: span ? span.text.slice(span.start, span.end) : result.texts.join('\n'),
+    lengths,
+    gap: span ? 2 : 1,
     hashes: result.hashes.join(''),
-    count: result.texts.length,
     claimedLength: result.claimedLength,
   };
 }
 
-/** The result a packed one stands for (block texts never hold a newline: canonical JSON escapes it). */
+/** The result a packed one stands for: the texts cut out of `joined` as slices. */
 export function unpackResult(packed: PackedCheckResult): ChainCheckResult {
   if (!packed.ok) return packed;
-  const texts = new Array<string>(packed.count);
-  const hashes = new Array<string>(packed.count);
+  const count = packed.lengths.length;
+  const texts = new Array<string>(count);
+  const hashes = new Array<string>(count);
   let at = 0;
-  for (let i = 0; i < packed.count; i++) {
-    const end = i === packed.count - 1 ? packed.joined.length : packed.joined.indexOf('\n', at);
+  for (let i = 0; i < count; i++) {
+    const end = at + packed.lengths[i]!;
     texts[i] = packed.joined.slice(at, end);
     hashes[i] = packed.hashes.slice(i * 64, i * 64 + 64);
-    at = end + 1;
+    at = end + packed.gap;
   }
   return { ok: true, texts, hashes, claimedLength: packed.claimedLength };
 }
@@ -132,11 +238,33 @@ function checkCanonical(text: string, request: ChainCheckRequest): ChainCheckRes
     if (scanned === null || scanned.texts.length === 0) return null;
     const tail = /^, "length": (\d{1,20})\}$/.exec(text.slice(scanned.end));
     if (tail === null) return null;
-    return { ok: true, texts: scanned.texts, hashes: scanned.hashes, claimedLength: tail[1]! };
+    return {
+      ok: true,
+      texts: scanned.texts,
+      hashes: scanned.hashes,
+      claimedLength: tail[1]!,
+      span: spanOf(text, scanned),
+    };
   }
   const head = SYNC_HEAD.exec(text);
   if (head === null) return null;
   const scanned = scanCanonicalBlocks(text, head[0].length, request.rules, request.start, limits);
   if (scanned === null || text.slice(scanned.end) !== '}') return null;
-  return { ok: true, texts: scanned.texts, hashes: scanned.hashes, claimedLength: head[2]! };
+  return {
+    ok: true,
+    texts: scanned.texts,
+    hashes: scanned.hashes,
+    claimedLength: head[2]!,
+    span: spanOf(text, scanned),
+  };
+}
+
+/** Where the scanned blocks sit in the body: from the first block to the end of the last one. */
+function spanOf(
+  text: string,
+  scanned: { texts: string[]; end: number },
+): { text: string; start: number; end: number } {
+  const end = scanned.end - 1;
+  const length = scanned.texts.reduce((n, t) => n + t.length, 0) + 2 * Math.max(0, scanned.texts.length - 1);
+  return { text, start: end - length, end };
 }

@@ -39,6 +39,23 @@ describe(`canonical texts (seed ${SEED})`, () => {
     expect(refused.length).toBeLessThan(canonical.length * 0.5);
   });
 
+  it('takes a float exactly when it is Python’s repr of its value', () => {
+    const rnd = makeRng(SEED ^ 0x5eed);
+    const digits = (n: number): string => Array.from({ length: n }, () => Math.floor(rnd() * 10)).join('');
+    const tokens = Array.from({ length: 4000 }, () => {
+      const int = rnd() < 0.3 ? '0' : String(1 + Math.floor(rnd() * 9)) + digits(Math.floor(rnd() * 17));
+      const frac =
+        rnd() < 0.2
+          ? '0'.repeat(1 + Math.floor(rnd() * 6)) + digits(1 + Math.floor(rnd() * 4))
+          : digits(1 + Math.floor(rnd() * 18));
+      return (rnd() < 0.2 ? '-' : '') + `${int}.${frac}`;
+    });
+    const reprs = pythonDumps(tokens);
+    tokens.forEach((token, i) =>
+      expect(canonicalEnd(token, 0) === token.length, token).toBe(reprs[i] === token),
+    );
+  });
+
   it('refuses the forms Python never writes', () => {
     for (const text of [
       '{"b": 1, "a": 2}',

@@ -38,6 +38,9 @@ async function startNode(
     '--loopback',
     '--no-dashboard',
     '--no-discovery',
+    // The tutorial's manual flow: write points come from the operation under test only, not from
+    // the live network syncing with the registered peer in the background.
+    '--manual',
     '--difficulty',
     '2',
     '--workers',

@@ -27,7 +27,8 @@ describe('createChainChecker', () => {
     expect(text.length).toBeGreaterThan(256 * 1024);
     const result = await checker.check({ body: text, rules });
     expect(await checker.check({ body: Buffer.from(text), rules })).toEqual(result);
-    expect(result).toEqual(checkChainText({ body: text, rules }));
+    const { span: _span, ...inline } = checkChainText({ body: text, rules }) as { span?: unknown };
+    expect(result).toEqual(inline);
     expect(result.ok && result.hashes).toEqual(chain.map((b) => b.hash));
     expect(result.ok && result.texts).toEqual(chain.map((b) => b.text));
   });
@@ -53,5 +54,50 @@ describe('createChainChecker', () => {
     const result = await checker.check({ body: broken, rules });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(renderMessage(result.reason)).toMatch(/^its chain is invalid: block 4: proof/);
+  });
+
+  /** The block whose text starts first after the middle of `body`: where the checker cuts it in two. */
+  function blockAfterMiddle(body: string): number {
+    const middle = Buffer.byteLength(body) / 2;
+    let at = Buffer.byteLength('{"chain": [');
+    for (let i = 0; i < chain.length; i++) {
+      if (at >= middle) return i;
+      at += Buffer.byteLength(chain[i]!.text) + 2;
+    }
+    throw new Error('no block after the middle');
+  }
+
+  it('checks a big body in two halves with the result of the whole check, wherever a block is broken', async () => {
+    expect(Buffer.byteLength(text)).toBeGreaterThan(1024 * 1024);
+    const cut = blockAfterMiddle(text);
+    // Each side of the cut, the cut itself, the ends: a broken proof is found as the whole check finds it.
+    for (const k of [1, cut - 2, cut - 1, cut, cut + 1, chain.length - 1]) {
+      const proof = chain[k]!.decode().proof;
+      const block = chain[k]!.text;
+      const broken = text.replace(block, block.replace(`"proof": ${proof},`, `"proof": ${proof + 1n},`));
+      const split = await checker.check({ body: Buffer.from(broken), rules });
+      const { span: _span, ...inline } = checkChainText({ body: broken, rules }) as { span?: unknown };
+      expect(split, `block ${k + 1}`).toEqual(inline);
+      expect(split.ok, `block ${k + 1}`).toBe(false);
+    }
+    // A block moved across the cut: both halves are valid alone, the link between them is not.
+    const swapped = text.replace(chain[cut]!.text, chain[cut + 1]!.text);
+    const result = await checker.check({ body: Buffer.from(swapped), rules });
+    expect(result.ok).toBe(false);
+  });
+
+  it('checks a big sync page in two halves after the block it follows', async () => {
+    const fork = 10;
+    const blocks = chain.slice(fork);
+    const page = `{"fork": ${fork}, "length": ${chain.length}, "blocks": [${blocks.map((b) => b.text).join(', ')}]}`;
+    expect(Buffer.byteLength(page)).toBeGreaterThan(1024 * 1024);
+    const before = chain[fork - 1]!;
+    const start = { index: fork, hash: before.hash, proof: before.decode().proof };
+    const result = await checker.check({ body: Buffer.from(page), rules, start });
+    expect(result.ok && result.texts).toEqual(blocks.map((b) => b.text));
+    expect(result.ok && result.hashes).toEqual(blocks.map((b) => b.hash));
+    expect(result.ok && result.claimedLength).toBe(String(chain.length));
+    const wrongStart = { ...start, hash: chain[fork]!.hash };
+    expect((await checker.check({ body: Buffer.from(page), rules, start: wrongStart })).ok).toBe(false);
   });
 });

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { EventSubscriberName, OperationName } from '../../src-main/shared/api.ts';
 import {
   IPC_CHANNELS,
+  EVENT_NAMES,
   IPC_EVENT_CHANNELS,
+  OPERATION_NAMES,
   WINDOW_API_KEY,
   WINDOW_API_METHODS,
 } from '../../src-main/shared/api.ts';
@@ -22,7 +24,7 @@ describe('preload', () => {
     expect(contextBridge.exposeInMainWorld).toHaveBeenCalledOnce();
     expect(Object.keys(exposed)).toEqual(['api']);
     expect(Object.keys(api).sort()).toEqual([...WINDOW_API_METHODS].sort());
-    expect(Object.keys(api)).toHaveLength(18 + 7);
+    expect(Object.keys(api)).toHaveLength(OPERATION_NAMES.length + EVENT_NAMES.length);
     expect(Object.keys(api)).toContain('balances');
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
     expect(Object.isFrozen(api)).toBe(true);
