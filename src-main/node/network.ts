@@ -288,8 +288,9 @@ export class Network {
             sender?.address ?? null,
           );
           if (sender) this.link(sender.address).tip = newTip.hash;
-          this.announceArrival(newTip, sender);
+          // On to the next hop first: the report of the arrival to the sender can wait.
           this.relay(newTip, origin ?? sender?.peer.id ?? this.deps.nodeId, sender?.address ?? null);
+          this.announceArrival(newTip, sender);
           return { status: 'added', length: length() };
         }
       } else if (checked.blockIndex !== null && checked.reason.code !== 'block-link') {

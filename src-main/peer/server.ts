@@ -1,4 +1,9 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type onSendHookHandler,
+} from 'fastify';
 import type { FastifyBaseLogger } from 'fastify';
 import type { PyValue } from '../chain/types.ts';
 import { dumpsPy, parsePyJson } from '../chain/json.ts';
@@ -28,6 +33,16 @@ export const PEER_BODY_LIMIT = 1024 * 1024;
 export const LAB_BODY_LIMIT = 64 * 1024 * 1024;
 /** Lab chains checked at once (each may be LAB_BODY_LIMIT bytes). */
 const LAB_CHECKS_AT_ONCE = 2;
+
+/**
+ * The answers of the relay routes go between Blockparty nodes many times a second, and their bytes
+ * are the LAN's: no `Date` and no content type (the nodes read the body as JSON whatever it says).
+ */
+const lean: onSendHookHandler = async (_request, reply, payload) => {
+  reply.raw.sendDate = false;
+  reply.removeHeader('content-type');
+  return payload;
+};
 
 /**
  * Builds the Fastify peer server (without listening): the tutorial's five routes, exactly as in
@@ -153,17 +168,17 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
       .send(JSON.stringify({ ...cardToWire(card), peers }));
   });
 
-  app.post('/blockparty/blocks', async (request, reply) => {
+  app.post('/blockparty/blocks', { onSend: lean }, async (request, reply) => {
     const answer = await node.receiveBlocks(request.socket.remoteAddress, request.body);
     return reply.code(200).type('application/json').send(JSON.stringify(answer));
   });
 
-  app.post('/blockparty/transactions', async (request, reply) => {
+  app.post('/blockparty/transactions', { onSend: lean }, async (request, reply) => {
     const answer = await node.receiveTransactions(request.socket.remoteAddress, request.body);
     return reply.code(200).type('application/json').send(JSON.stringify(answer));
   });
 
-  app.post('/blockparty/sync', async (request, reply) =>
+  app.post('/blockparty/sync', { onSend: lean }, async (request, reply) =>
     reply.code(200).type('application/json').send(node.syncPage(request.body)),
   );
 
@@ -191,7 +206,7 @@ export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {
 
   // ── the classroom lab ──
 
-  app.post('/blockparty/arrivals', async (request, reply) =>
+  app.post('/blockparty/arrivals', { onSend: lean }, async (request, reply) =>
     reply
       .code(200)
       .type('application/json')
