@@ -1,7 +1,7 @@
 /** Proof-search worker thread entry: runs searches on request until stopped through shared memory. */
 import { parentPort } from 'node:worker_threads';
 import { CHUNK, MAX_CHUNK, ProofKernel, kernelCache, warmUpSteps } from './kernel.ts';
-import { CONTROL_NEXT, CONTROL_STOP, CONTROL_TRIED } from './protocol.ts';
+import { CONTROL_NEXT, CONTROL_STOP, CONTROL_TRIED, controlBytes } from './protocol.ts';
 import type { SearchRequest, WarmRequest, WorkerReport, WorkerRequest } from './protocol.ts';
 
 function search(request: SearchRequest): WorkerReport {
@@ -44,6 +44,12 @@ function warm(request: WarmRequest): void {
   const { job } = request;
   for (const step of job ? warmUpSteps(job) : []) {
     steps.push(() => new ProofKernel(step.job).warm(step.digits));
+  }
+  // One real search of the job at difficulty 1 (a proof within a few candidates), on a control block
+  // of its own: the search loop itself meets the first Mine compiled.
+  if (job) {
+    const control = new SharedArrayBuffer(controlBytes(1));
+    steps.push(() => search({ type: 'search', id: -1, job: { ...job, difficulty: 1 }, worker: 0, control }));
   }
   steps.push(() => parentPort?.postMessage({ type: 'warmed', id: request.id } satisfies WorkerReport));
   if (idle) setImmediate(nextStep);
