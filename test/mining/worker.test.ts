@@ -49,7 +49,9 @@ describe('the mining worker', () => {
       ...Array.from({ length: 8 }, (_, i) => `5:${i + 1}:0:search`),
       ...[4, 6].flatMap((prefix) => Array.from({ length: 6 }, (_, i) => `${prefix}:${i + 1}:0:search`)),
     ];
-    expect(warmed).toEqual({ type: 'cache', id: 2, layouts, built: layouts.length });
+    // (The warm-up's closing search at difficulty 1 uses the shortest candidates again: order aside.)
+    expect(warmed).toMatchObject({ type: 'cache', id: 2, built: layouts.length });
+    expect([...(warmed as { layouts: string[] }).layouts].sort()).toEqual([...layouts].sort());
 
     // The tutorial's chain from its second block: 35293 → 35089 → 119678 → 146502, all prepared.
     let id = 3;
