@@ -23,16 +23,24 @@ Runs a Blockparty node without a window: the tutorial's peer API plus a dashboar
       --difficulty N      leading hex zeros of a valid proof (default 4; other values cannot sync with tutorial nodes)
       --name TEXT         a name for this node, shown to peers and on the dashboard
       --loopback          listen on 127.0.0.1 only (default: all interfaces, for a LAN)
+      --all-interfaces    listen on all interfaces again (after --loopback)
       --workers N         mining threads (default: cores - 1)
       --allow-remote-mine let other machines call GET /mine
-      --auto-mine         mine block after block (saved: the node resumes it at the next start)
+      --auto-mine         mine block after block (the node resumes it at the next start)
+      --no-auto-mine      stop mining block after block
       --no-discovery      do not find or announce nodes on the LAN
+      --discovery         find and announce nodes again
       --manual            the tutorial's manual flow: no relay, register and resolve by hand
+      --live              the live network again: relay, sync and join by themselves
       --no-dashboard      do not serve the browser dashboard
       --dashboard-port N  the dashboard's port on 127.0.0.1 (default: the one used last time, else any
                           free one; when taken, the next free one), kept so open tabs reconnect
       --peer-timeout MS   how long to wait for each peer (default 3000)
   -h, --help              show this help
+
+Every option but --data-dir, --no-dashboard, --peer-timeout and --help is a setting, saved with the
+node as the dashboard's Settings are: the next start on the same data folder keeps it until it is
+changed again (in Settings, or by the option that says the opposite).
 `;
 
 interface Args {
@@ -55,11 +63,15 @@ function readArgs(argv: string[]): Args {
         difficulty: { type: 'string' },
         name: { type: 'string' },
         loopback: { type: 'boolean' },
+        'all-interfaces': { type: 'boolean' },
         workers: { type: 'string' },
         'allow-remote-mine': { type: 'boolean' },
         'auto-mine': { type: 'boolean' },
+        'no-auto-mine': { type: 'boolean' },
         'no-discovery': { type: 'boolean' },
+        discovery: { type: 'boolean' },
         manual: { type: 'boolean' },
+        live: { type: 'boolean' },
         'no-dashboard': { type: 'boolean' },
         'dashboard-port': { type: 'string' },
         'peer-timeout': { type: 'string' },
@@ -76,6 +88,14 @@ function readArgs(argv: string[]): Args {
     process.exit(0);
   }
   const overrides: Partial<Settings> = {};
+  for (const [on, off] of [
+    ['all-interfaces', 'loopback'],
+    ['auto-mine', 'no-auto-mine'],
+    ['discovery', 'no-discovery'],
+    ['live', 'manual'],
+  ] as const) {
+    if (values[on] && values[off]) fail(`--${on} and --${off} say opposite things: give one of them.`, 2);
+  }
   const integer = (flag: string, text: string | undefined): number | undefined => {
     if (text === undefined) return undefined;
     if (!/^\d{1,9}$/.test(text)) fail(`--${flag} needs a whole number, not "${text}".`, 2);
@@ -93,12 +113,16 @@ function readArgs(argv: string[]): Args {
   if (difficulty !== undefined) overrides.difficulty = difficulty;
   if (values.name !== undefined) overrides.name = values.name;
   if (values.loopback) overrides.bindAll = false;
+  if (values['all-interfaces']) overrides.bindAll = true;
   const workers = integer('workers', values.workers);
   if (workers !== undefined) overrides.workers = workers;
   if (values['allow-remote-mine']) overrides.allowRemoteMine = true;
   if (values['auto-mine']) overrides.autoMine = true;
+  if (values['no-auto-mine']) overrides.autoMine = false;
   if (values['no-discovery']) overrides.discovery = false;
+  if (values.discovery) overrides.discovery = true;
   if (values.manual) overrides.liveNetwork = false;
+  if (values.live) overrides.liveNetwork = true;
   const dashboardPort = integer('dashboard-port', values['dashboard-port']);
   if (dashboardPort !== undefined) overrides.dashboardPort = dashboardPort;
   return {

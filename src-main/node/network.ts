@@ -9,8 +9,9 @@
  *   reaches N nodes in about log2(N) hops with N − 1 messages when the views agree.
  * - Views do not always agree (a node just joined, one just died), and pushes get lost: a heartbeat
  *   (`GET /blockparty/info`, every few seconds, jittered) compares tips, and a peer with a longer
- *   chain or another tip at our height is synced from incrementally (a locator, as Bitcoin's
- *   `getblocks`): only the missing blocks travel, and only they are checked.
+ *   chain is synced from incrementally (a locator, as Bitcoin's `getblocks`): only the missing
+ *   blocks travel, and only they are checked. Another tip at our height is a tie: it stays until one
+ *   side grows, as the longest-chain rule says.
  * - Per peer: one request in flight, a one-block slot (a newer tip replaces an older one), a bounded
  *   queue of transactions, and full-jitter backoff while it fails. Dead peers are asked ever more
  *   rarely and come back by themselves.

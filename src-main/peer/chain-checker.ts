@@ -10,6 +10,8 @@ import {
   type HalfCheckRequest,
   type HalfCheckResult,
   type PackedCheckResult,
+  type UnpackedHalf,
+  unpackHalf,
 } from './check-chain.ts';
 
 /** Below this size a chain is checked inline (a few ms): a worker round trip would cost more. */
@@ -125,20 +127,27 @@ export function createChainChecker(
     // Each half is a copy: the original stays here for the whole check if the halves do not join.
     const head = Uint8Array.prototype.slice.call(bytes, 0, seam + 1);
     const tail = Uint8Array.prototype.slice.call(bytes, seam + 3);
-    const ask = (thread: CheckerThread, half: 'head' | 'tail', part: Uint8Array): Promise<HalfCheckResult> =>
-      thread.call<HalfCheckResult>(
-        {
-          kind: 'half',
-          half,
-          sync,
-          body: part,
-          rules: request.rules,
-          start: request.start,
-        } satisfies HalfCheckRequest & {
-          kind: string;
-        },
-        [part.buffer as ArrayBuffer],
-      );
+    // Each half is cut into its texts as soon as it is back: two turns of the loop, not one long one.
+    const ask = (
+      thread: CheckerThread,
+      half: 'head' | 'tail',
+      part: Uint8Array,
+    ): Promise<UnpackedHalf | null> =>
+      thread
+        .call<HalfCheckResult>(
+          {
+            kind: 'half',
+            half,
+            sync,
+            body: part,
+            rules: request.rules,
+            start: request.start,
+          } satisfies HalfCheckRequest & {
+            kind: string;
+          },
+          [part.buffer as ArrayBuffer],
+        )
+        .then((answer) => (answer === null ? null : unpackHalf(answer)));
     const [first, second] = await Promise.all([ask(threads[0], 'head', head), ask(threads[1], 'tail', tail)]);
     if (first === null || second === null) return null;
     const claimed = sync

@@ -84,23 +84,41 @@ export function checkHalf(request: HalfCheckRequest): HalfCheckResult {
   };
 }
 
+/** A half's answer cut into its texts again (on the main thread, as soon as that half is back). */
+export interface UnpackedHalf {
+  texts: string[];
+  hashes: string[];
+  claimedLength: string | null;
+  first: CanonicalRun['first'];
+  last: CanonicalRun['last'];
+}
+
+/** Cuts a half's packed answer into its texts and hashes. */
+export function unpackHalf(half: NonNullable<HalfCheckResult>): UnpackedHalf {
+  const unpacked = unpackResult(half) as Extract<ChainCheckResult, { ok: true }>;
+  return {
+    texts: unpacked.texts,
+    hashes: unpacked.hashes,
+    claimedLength: half.claimedLength,
+    first: half.first,
+    last: half.last,
+  };
+}
+
 /** The whole body's result from its two halves, or null when they do not join (one link between them). */
 export function joinHalves(
   rules: Rules,
-  head: NonNullable<HalfCheckResult>,
-  tail: NonNullable<HalfCheckResult>,
+  head: UnpackedHalf,
+  tail: UnpackedHalf,
   claimedLength: string | null,
 ): ChainCheckResult | null {
-  const a = unpackResult(head);
-  const b = unpackResult(tail);
-  if (!a.ok || !b.ok) return null;
-  const before = { texts: a.texts, hashes: a.hashes, end: 0, open: true, first: head.first, last: head.last };
-  const run = { texts: b.texts, hashes: b.hashes, end: 0, open: false, first: tail.first, last: tail.last };
+  const before = { ...head, end: 0, open: true };
+  const run = { ...tail, end: 0, open: false };
   if (!runFollows(rules, before, run)) return null;
   return {
     ok: true,
-    texts: a.texts.concat(b.texts),
-    hashes: a.hashes.concat(b.hashes),
+    texts: head.texts.concat(tail.texts),
+    hashes: head.hashes.concat(tail.hashes),
     claimedLength: tail.claimedLength ?? claimedLength,
   };
 }

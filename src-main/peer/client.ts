@@ -277,6 +277,8 @@ export function createPeerClient(
         };
       }
       if (!checked.ok) return { ...checked, ms: checked.outcome === 'invalid' ? response.ms : null };
+      // A long chain was just cut into its texts: let the loop breathe before they are sealed.
+      if (checked.texts.length > 1000) await new Promise((resolve) => setImmediate(resolve));
       const blocks = checked.texts.map((text, i) => SealedBlock.fromCanonical(text, checked.hashes[i]));
       const note =
         checked.claimedLength !== null && checked.claimedLength !== String(blocks.length)

@@ -46,7 +46,8 @@ const lean: onSendHookHandler = async (_request, reply, payload) => {
 
 /**
  * Builds the Fastify peer server (without listening): the tutorial's five routes, exactly as in
- * protocol.md, plus Blockparty's `GET /blockparty/info`. Client errors are 4xx with
+ * protocol.md, plus Blockparty's own under `/blockparty/` (the live network's and the lab's; the
+ * README lists them). Client errors are 4xx with
  * `{"error", "message"}`; responses are written with Python's JSON so numbers keep their kind.
  */
 export function buildPeerServer(deps: PeerServerDeps): FastifyInstance {

@@ -109,6 +109,8 @@ export function createJournal(path: string): ChainLog {
   }
 
   async function writeBatch(batch: CommitJob[]): Promise<void> {
+    // An adoption's record is megabytes: encoding it is a turn of the loop of its own.
+    if (batch.length === 1 && batch[0]!.data.length > 1 << 20) await new Promise((r) => setImmediate(r));
     const data = Buffer.from(batch.length === 1 ? batch[0]!.data : batch.map((j) => j.data).join(''), 'utf8');
     const h = await appendHandle();
     try {

@@ -18,6 +18,9 @@ async function start(dir: string): Promise<NodeProcess> {
     dir,
     '--loopback',
     '--no-dashboard',
+    // The tutorial's flow by hand: live, a fresh node would join the longer chain's network by
+    // itself, before (or after) the resolve the test makes.
+    '--manual',
     '--peer-timeout',
     '2000',
   ]);

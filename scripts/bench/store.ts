@@ -20,7 +20,7 @@ import { Ledger } from '../../src-main/node/ledger.ts';
 import { storageReason } from '../../src-main/store/errors.ts';
 import { createJournal } from '../../src-main/store/journal.ts';
 import { CHAIN_FILE } from '../../src-main/store/storage.ts';
-import { printFigures, type Figure } from '../../scripts/bench/report.ts';
+import { printFigures, type Figure } from './report.ts';
 
 /** How to run the store benchmark. */
 export interface StoreBenchOptions {
