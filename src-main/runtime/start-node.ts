@@ -16,6 +16,7 @@ import { message } from '../shared/messages.ts';
 import type { Settings } from '../shared/settings.ts';
 import { storageReason } from '../store/errors.ts';
 import { openLogFile, type LogFile } from './log-file.ts';
+import { rehearse } from './rehearsal.ts';
 import { createDiscovery, type Discovery, type DiscoveryAdvert } from '../discovery/index.ts';
 
 /** The longest the peer server waits for the miner to warm up before listening anyway. */
@@ -32,6 +33,11 @@ export interface StartOptions {
   peerTimeoutMs?: number;
   peerMaxBytes?: number;
   version?: string;
+  /**
+   * Mine a block on a scratch node first, so that the first real Mine meets compiled code (default
+   * true; tests that start many nodes turn it off).
+   */
+  rehearse?: boolean;
   /** Adds routes to each peer server built (the shells add the spectator page). */
   peerRoutes?: (app: FastifyInstance, node: BlockpartyNode) => void;
 }
@@ -88,6 +94,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     },
   };
 
+  // Before the node opens (an auto-mine it resumes would meet the rehearsal's search).
+  if (options.rehearse !== false) await rehearse(options.searcher);
   let node: BlockpartyNode;
   try {
     node = await BlockpartyNode.open({

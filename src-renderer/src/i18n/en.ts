@@ -116,7 +116,7 @@ export const en = {
     searchPlaceholder: 'Block index or hash',
     searchButton: 'Find',
     searchNotFound:
-      'No block matches “{query}”. Type an index between 1 and {height}, or a 64-character hash.',
+      'No block matches “{query}”. Type an index between 1 and {height}, or the start of a block hash.',
     index: 'Block',
     time: 'Time',
     proof: 'Proof',

@@ -109,7 +109,7 @@ export const zhCN: Messages = {
     search: '查找区块',
     searchPlaceholder: '区块序号或哈希',
     searchButton: '查找',
-    searchNotFound: '没有与“{query}”匹配的区块。请输入 1 到 {height} 之间的序号，或 64 位哈希。',
+    searchNotFound: '没有与“{query}”匹配的区块。请输入 1 到 {height} 之间的序号，或区块哈希的开头部分。',
     index: '区块',
     time: '时间',
     proof: '工作量证明',
