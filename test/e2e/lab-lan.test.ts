@@ -1,7 +1,9 @@
 // The classroom lab on a namespaced LAN: the teacher's laptop and 7 students' laptops, each in its own
 // network namespace on one bridge, started with no address (they find each other by mDNS). The
 // teacher's dashboard, in Chromium, shows every node on the Network screen; after a partition where
-// both sides mine, healing makes the longer side win, and the Forks screen shows that moment.
+// both sides mine, healing makes the longer side win, and the Forks screen shows that moment; the
+// teacher's forged copy is rejected by every student's node; a chain the teacher mined in private and
+// released wins on every laptop.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ForkTreeDto, NetworkViewDto, NodeStatus } from '../../src-main/shared/api.ts';
@@ -181,5 +183,79 @@ describe('the classroom lab on 8 namespaced laptops', { timeout: 240_000 }, () =
       .locator('[data-testid=fork-block][data-main=true]')
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-hash')));
     expect(main.at(-1)).toBe(longer);
+  });
+
+  it('the tamper lab: every student’s node rejects the teacher’s forged copy, naming the block and the rule', async () => {
+    // A payment in a block with one after it, on every laptop.
+    await host.call('submitTransaction', { sender: 'alice', recipient: 'merchant', amount: '5' });
+    await host.call('mine');
+    const paid = (await host.call<NodeStatus>('status')).height;
+    await host.call('mine');
+    const tip = await sameTip(students, true, Date.now() + 30_000);
+
+    await goLab(page, 'tamper');
+    await page.fill('[data-testid=tamper-index]', String(paid));
+    await page.press('[data-testid=tamper-index]', 'Enter');
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=tamper-value]') as HTMLInputElement | null)?.value === '5',
+    );
+    await page.fill('[data-testid=tamper-value]', '500');
+    await page.click('[data-testid=tamper-preview]');
+    const rule = `block ${paid + 1}: previous_hash does not match the hash of block ${paid}`;
+    await driver.expectText('[data-testid=tamper-broken]', rule);
+    await page.click('[data-testid=tamper-send]');
+    const verdicts = await waitUntil(
+      'a verdict from each of the 7 students',
+      async (note) => {
+        const rows = await page.locator('[data-testid=tamper-verdict]').evaluateAll((els) =>
+          els.map((row) => ({
+            peer: row.getAttribute('data-peer'),
+            verdict: row.querySelector('[data-testid=verdict]')?.textContent?.trim(),
+            block: row.querySelector('[data-testid=verdict-block]')?.textContent?.trim(),
+            reason: row.querySelector('[data-testid=verdict-reason]')?.textContent?.trim(),
+          })),
+        );
+        note(`${rows.length} verdicts`);
+        return rows.length === STUDENTS ? rows : undefined;
+      },
+      Date.now() + 30_000,
+    );
+    expect(verdicts.map((v) => v.peer).sort()).toEqual(students.map((n) => n.address).sort());
+    for (const v of verdicts) {
+      expect(v.verdict).toBe('rejected');
+      expect(v.block).toBe(`#${paid + 1}`);
+      expect(v.reason).toContain(rule);
+    }
+    // The lab worked on a copy: every chain is as it was.
+    for (const n of students) expect((await n.info()).last_hash).toBe(tip);
+    expect((await host.call<NodeStatus>('status')).lastHash).toBe(tip);
+  });
+
+  it('the attack lab: the teacher mines in private, releases a longer chain, and every laptop follows it', async () => {
+    const start = await sameTip(students, true, Date.now() + 30_000);
+    const height = (await host.call<NodeStatus>('status')).height;
+    await goLab(page, 'attack');
+    await page.click('[data-testid=private-switch] button');
+    await driver.expectText('[data-testid=attack-lead]', /public chain is 0 blocks ahead/);
+
+    // In public a student mines one block; the others follow it, the teacher keeps its own chain.
+    await students[5]!.mine();
+    const publicTip = await sameTip(students, false, Date.now() + 30_000);
+    expect(publicTip).not.toBe(start);
+    expect((await host.call<NodeStatus>('status')).height).toBe(height);
+
+    // In private the teacher mines three, from the dashboard.
+    for (let withheld = 1; withheld <= 3; withheld++) {
+      await page.click('[data-testid=attack-mine]');
+      await driver.expectText('[data-testid=attack-withheld]', new RegExp(`^${withheld}$`));
+    }
+    await driver.expectText('[data-testid=attack-lead]', '2 blocks ahead of the public one');
+    for (const n of students) expect((await n.info()).length).toBe(height + 1);
+    const secretTip = (await host.call<NodeStatus>('status')).lastHash;
+
+    await page.click('[data-testid=attack-release]');
+    await driver.expectText('[data-testid=attack-lead]', 'Off:');
+    expect(await sameTip(students, true, Date.now() + 30_000)).toBe(secretTip);
+    for (const n of students) expect((await n.info()).length).toBe(height + 3);
   });
 });
