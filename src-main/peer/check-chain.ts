@@ -250,31 +250,24 @@ const CHAIN_HEAD = '{"chain": ';
 /** The check of a body in the exact form our nodes serve (`/chain`, a sync page), or null. */
 function checkCanonical(text: string, request: ChainCheckRequest): ChainCheckResult | null {
   const limits = { maxBlocks: MAX_CHAIN_BLOCKS, maxBlockBytes: MAX_BLOCK_BYTES };
+  const found = (scanned: { texts: string[]; hashes: string[]; end: number }, claimedLength: string) => ({
+    ok: true as const,
+    texts: scanned.texts,
+    hashes: scanned.hashes,
+    claimedLength,
+    span: spanOf(text, scanned),
+  });
   if (request.start === undefined) {
     if (!text.startsWith(CHAIN_HEAD)) return null;
     const scanned = scanCanonicalBlocks(text, CHAIN_HEAD.length, request.rules, null, limits);
     if (scanned === null || scanned.texts.length === 0) return null;
     const tail = /^, "length": (\d{1,20})\}$/.exec(text.slice(scanned.end));
-    if (tail === null) return null;
-    return {
-      ok: true,
-      texts: scanned.texts,
-      hashes: scanned.hashes,
-      claimedLength: tail[1]!,
-      span: spanOf(text, scanned),
-    };
+    return tail === null ? null : found(scanned, tail[1]!);
   }
   const head = SYNC_HEAD.exec(text);
   if (head === null) return null;
   const scanned = scanCanonicalBlocks(text, head[0].length, request.rules, request.start, limits);
-  if (scanned === null || text.slice(scanned.end) !== '}') return null;
-  return {
-    ok: true,
-    texts: scanned.texts,
-    hashes: scanned.hashes,
-    claimedLength: head[2]!,
-    span: spanOf(text, scanned),
-  };
+  return scanned === null || text.slice(scanned.end) !== '}' ? null : found(scanned, head[2]!);
 }
 
 /** Where the scanned blocks sit in the body: from the first block to the end of the last one. */
