@@ -84,6 +84,8 @@ class CheckerThread {
       this.waiting.delete(id);
     });
     const failAll = (error: Error): void => {
+      // An old thread's last events must not fail (or drop) the one that replaced it.
+      if (this.worker !== w) return;
       this.worker = null;
       for (const pending of this.waiting.values()) pending.reject(error);
       this.waiting.clear();
@@ -161,7 +163,8 @@ export function createChainChecker(
       // Small ones inline, shaped as the worker answers (texts of their own, no span of the body).
       if (request.body.length < inlineBytes) return unpackResult(packResult(checkChainText(request)));
       if (typeof request.body !== 'string' && request.body.length >= splitBytes) {
-        const split = await halves(request, request.body);
+        // A half that fails in any way (a thread that died included) leaves the whole check to say why.
+        const split = await halves(request, request.body).catch(() => null);
         if (split !== null) return split;
       }
       return whole(request);

@@ -100,8 +100,8 @@ export function getFromPeer(
     const own = path.startsWith('/blockparty/');
     const headers: Record<string, string | number> = own ? {} : { accept: 'application/json' };
     if (body !== undefined) {
-      headers['content-length'] = body.length;
       if (!own) headers['content-type'] = 'application/json';
+      headers['content-length'] = body.length;
     }
     const req = request({
       host,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProofSearcher } from '../mining/types.ts';
@@ -7,6 +7,21 @@ import { createPeerClient, getFromPeer } from '../peer/client.ts';
 import { buildPeerServer } from '../peer/server.ts';
 import { message } from '../shared/messages.ts';
 import { openConfStorage } from '../store/conf-store.ts';
+
+const PREFIX = 'blockparty-rehearsal-';
+/** A rehearsal folder older than this was left by a process killed while it started. */
+const STALE_MS = 10 * 60_000;
+
+/** Removes the folders of rehearsals whose process died before it could. */
+async function removeStale(): Promise<void> {
+  const now = Date.now();
+  for (const name of await readdir(tmpdir())) {
+    if (!name.startsWith(PREFIX)) continue;
+    const path = join(tmpdir(), name);
+    const info = await stat(path).catch(() => null);
+    if (info !== null && now - info.mtimeMs > STALE_MS) await rm(path, { recursive: true, force: true });
+  }
+}
 
 /**
  * A rehearsal before a node serves: a scratch node in a temporary folder takes one transaction and
@@ -20,7 +35,8 @@ two requests). Never throws: a rehearsal that fails only leaves code cold.
 export async function rehearse(searcher: ProofSearcher): Promise<void> {
   let dir: string | null = null;
   try {
-    dir = await mkdtemp(join(tmpdir(), 'blockparty-rehearsal-'));
+    await removeStale();
+    dir = await mkdtemp(join(tmpdir(), PREFIX));
     const storage = openConfStorage(dir);
     const client = createPeerClient({});
     const shared: ProofSearcher = {

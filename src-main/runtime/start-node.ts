@@ -94,7 +94,9 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     },
   };
 
-  // Before the node opens (an auto-mine it resumes would meet the rehearsal's search).
+  // Before the node opens (an auto-mine it resumes would meet the rehearsal's search), with the pool
+  // at the size asked on the command line, so that the node does not start its threads again.
+  if (options.overrides?.workers !== undefined) options.searcher.setWorkers(options.overrides.workers);
   if (options.rehearse !== false) await rehearse(options.searcher);
   let node: BlockpartyNode;
   try {

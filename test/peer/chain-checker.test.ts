@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createChainChecker } from '../../src-main/peer/chain-checker.ts';
-import { checkChainText } from '../../src-main/peer/check-chain.ts';
+import { checkChainText, checkHalf, joinHalves, unpackHalf } from '../../src-main/peer/check-chain.ts';
 import type { Rules } from '../../src-main/chain/types.ts';
 import { renderMessage } from '../../src-main/shared/messages.ts';
 import { buildChain } from '../chain/chain-helpers.ts';
@@ -9,11 +9,11 @@ const rules: Rules = { profile: 'dvf', difficulty: 2 };
 const checker = createChainChecker();
 afterAll(() => checker.close());
 
-/** A chain big enough to be checked on the worker thread. */
-function bigChain() {
+/** A chain big enough to be checked on the worker thread (`mark`: another chain of the same shape). */
+function bigChain(mark = '😀') {
   const txs = Array.from({ length: 400 }, (_, i) => ({
     sender: `s${i}`,
-    recipient: '汉字😀',
+    recipient: `汉字${mark}`,
     amount: i % 2 ? 1.0 : BigInt(i) + 2n ** 60n,
   }));
   return buildChain(rules, 80, () => txs);
@@ -57,12 +57,12 @@ describe('createChainChecker', () => {
   });
 
   /** The block whose text starts first after the middle of `body`: where the checker cuts it in two. */
-  function blockAfterMiddle(body: string): number {
+  function blockAfterMiddle(body: string, blocks = chain): number {
     const middle = Buffer.byteLength(body) / 2;
     let at = Buffer.byteLength('{"chain": [');
-    for (let i = 0; i < chain.length; i++) {
+    for (let i = 0; i < blocks.length; i++) {
       if (at >= middle) return i;
-      at += Buffer.byteLength(chain[i]!.text) + 2;
+      at += Buffer.byteLength(blocks[i]!.text) + 2;
     }
     throw new Error('no block after the middle');
   }
@@ -99,5 +99,53 @@ describe('createChainChecker', () => {
     expect(result.ok && result.claimedLength).toBe(String(chain.length));
     const wrongStart = { ...start, hash: chain[fork]!.hash };
     expect((await checker.check({ body: Buffer.from(page), rules, start: wrongStart })).ok).toBe(false);
+  });
+
+  it('joins two valid halves only through the link between them', () => {
+    // The head of one chain and the tail of another from the same genesis, cut between blocks k and
+    // k + 1: each half is valid alone; only the link across the cut is broken.
+    const other = bigChain('😁');
+    const k = 40;
+    const head = `{"chain": [${chain
+      .slice(0, k)
+      .map((b) => b.text)
+      .join(', ')}`;
+    const tail = (blocks: typeof chain) =>
+      `${blocks
+        .slice(k)
+        .map((b) => b.text)
+        .join(', ')}], "length": ${blocks.length}}`;
+    const ask = (text: string, half: 'head' | 'tail') =>
+      checkHalf({ body: Buffer.from(text), rules, half, sync: false });
+    const first = ask(head, 'head');
+    const own = ask(tail(chain), 'tail');
+    const foreign = ask(tail(other), 'tail');
+    expect(first && own && foreign).toBeTruthy();
+    const joined = joinHalves(rules, unpackHalf(first!), unpackHalf(own!), null);
+    expect(joined).toEqual({
+      ok: true,
+      texts: chain.map((b) => b.text),
+      hashes: chain.map((b) => b.hash),
+      claimedLength: String(chain.length),
+    });
+    expect(joinHalves(rules, unpackHalf(first!), unpackHalf(foreign!), null)).toBeNull();
+  });
+
+  it('finds a link broken exactly at the cut, as the whole check words it', async () => {
+    // Our blocks up to the cut, the other chain's after it, with the cut where the checker makes it.
+    const other = bigChain('😁');
+    const mix = (at: number) => [...chain.slice(0, at), ...other.slice(at)];
+    const bodyOf = (blocks: typeof chain) =>
+      `{"chain": [${blocks.map((b) => b.text).join(', ')}], "length": ${blocks.length}}`;
+    let cut = blockAfterMiddle(text);
+    for (let tries = 0; tries < 5 && blockAfterMiddle(bodyOf(mix(cut)), mix(cut)) !== cut; tries++)
+      cut = blockAfterMiddle(bodyOf(mix(cut)), mix(cut));
+    expect(blockAfterMiddle(bodyOf(mix(cut)), mix(cut))).toBe(cut);
+    const body = bodyOf(mix(cut));
+    const result = await checker.check({ body: Buffer.from(body), rules });
+    const { span: _span, ...inline } = checkChainText({ body, rules }) as { span?: unknown };
+    expect(result).toEqual(inline);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(renderMessage(result.reason)).toContain(`block ${cut + 1}`);
   });
 });
