@@ -18,7 +18,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BlockDetail } from '../src-main/shared/api.ts';
 import { buildRendererOnce, ROOT } from '../test/e2e/support/build.ts';
-import { captureLab, captureSpectator } from '../test/e2e/support/lab-driver.ts';
+import { captureLab, captureSpectator, forgeAmount } from '../test/e2e/support/lab-driver.ts';
 import type { LabScreen } from '../test/e2e/support/lab-driver.ts';
 import { startLabNetwork } from '../test/e2e/support/lab-nodes.ts';
 import type { LabNetwork } from '../test/e2e/support/lab-nodes.ts';
@@ -116,12 +116,7 @@ let paymentBlock = 0;
 async function prepareLab(driver: DashboardDriver, screen: LabScreen): Promise<void> {
   const { page } = driver;
   if (screen !== 'tamper') return;
-  await page.fill('[data-testid=tamper-index]', String(paymentBlock));
-  await page.press('[data-testid=tamper-index]', 'Enter');
-  await page.waitForFunction(
-    () => (document.querySelector('[data-testid=tamper-value]') as HTMLInputElement | null)?.value === '10',
-  );
-  await page.fill('[data-testid=tamper-value]', '1000');
+  await forgeAmount(page, paymentBlock, '10', '1000');
   await page.click('[data-testid=tamper-send]');
   await page.waitForSelector('[data-testid=tamper-verdict]');
   await page.evaluate(() => window.scrollTo(0, 0));

@@ -324,7 +324,11 @@ export function scanCanonicalRun(
  * Whether a run checked with `trust-first` follows the run before it: its first block names the
  * last one's hash and its proof holds after the last one's proof.
  */
-export function runFollows(rules: Rules, before: CanonicalRun, run: CanonicalRun): boolean {
+export function runFollows(
+  rules: Rules,
+  before: Pick<CanonicalRun, 'hashes' | 'last'>,
+  run: Pick<CanonicalRun, 'first'>,
+): boolean {
   const hash = before.hashes.at(-1);
   return (
     hash !== undefined &&

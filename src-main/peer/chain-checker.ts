@@ -11,6 +11,7 @@ import {
   type HalfCheckResult,
   type PackedCheckResult,
   type UnpackedHalf,
+  splitAtSeam,
   unpackHalf,
 } from './check-chain.ts';
 
@@ -29,9 +30,6 @@ export interface ChainChecker {
   warm(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** Where the blocks of a canonical body meet near its middle: `}, {"index": ` can only be between blocks. */
-const SEAM = Buffer.from('}, {"index": ');
 
 /** One checker thread, started lazily and again if it dies. */
 class CheckerThread {
@@ -122,40 +120,31 @@ export function createChainChecker(
 
   /** A canonical body in two halves at once; null when it is not one (then it is checked whole). */
   const halves = async (request: ChainCheckRequest, body: Uint8Array): Promise<ChainCheckResult | null> => {
-    const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const seam = bytes.indexOf(SEAM, Math.floor(bytes.length / 2));
-    if (seam < 0) return null;
-    const sync = request.start !== undefined;
     // Each half is a copy: the original stays here for the whole check if the halves do not join.
-    const head = Uint8Array.prototype.slice.call(bytes, 0, seam + 1);
-    const tail = Uint8Array.prototype.slice.call(bytes, seam + 3);
+    const split = splitAtSeam(body);
+    if (split === null) return null;
     // Each half is cut into its texts as soon as it is back: two turns of the loop, not one long one.
     const ask = (
       thread: CheckerThread,
       half: 'head' | 'tail',
       part: Uint8Array,
-    ): Promise<UnpackedHalf | null> =>
-      thread
-        .call<HalfCheckResult>(
-          {
-            kind: 'half',
-            half,
-            sync,
-            body: part,
-            rules: request.rules,
-            start: request.start,
-          } satisfies HalfCheckRequest & {
-            kind: string;
-          },
-          [part.buffer as ArrayBuffer],
-        )
+    ): Promise<UnpackedHalf | null> => {
+      const message: HalfCheckRequest & { kind: 'half' } = {
+        kind: 'half',
+        half,
+        body: part,
+        rules: request.rules,
+        start: request.start,
+      };
+      return thread
+        .call<HalfCheckResult>(message, [part.buffer as ArrayBuffer])
         .then((answer) => (answer === null ? null : unpackHalf(answer)));
-    const [first, second] = await Promise.all([ask(threads[0], 'head', head), ask(threads[1], 'tail', tail)]);
-    if (first === null || second === null) return null;
-    const claimed = sync
-      ? (/"length": (\d{1,9})/.exec(bytes.subarray(0, 64).toString('latin1'))?.[1] ?? null)
-      : null;
-    return joinHalves(request.rules, first, second, claimed);
+    };
+    const [first, second] = await Promise.all([
+      ask(threads[0], 'head', split.head),
+      ask(threads[1], 'tail', split.tail),
+    ]);
+    return first === null || second === null ? null : joinHalves(request.rules, first, second);
   };
 
   return {

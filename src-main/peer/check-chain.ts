@@ -21,18 +21,33 @@ export interface ChainCheckRequest {
   start?: ValidationStart;
 }
 
+/** Where the blocks of a canonical body meet: `}, {"index": ` can only stand between two blocks. */
+const SEAM = Buffer.from('}, {"index": ');
+
 /**
- * Half of a big canonical body, checked on its own thread (see chain-checker.ts): `head` is the body
- * up to the end of some block, `tail` the rest from the next block on. The halves are joined again
- * with {@link joinHalves}, which checks the one link between them.
+ * A canonical body cut in two at the first seam between blocks after its middle: `head` up to the
+ * end of that block, `tail` from the next block on (both copies). Null when there is no such seam.
+ */
+export function splitAtSeam(body: Uint8Array): { head: Uint8Array; tail: Uint8Array } | null {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const seam = bytes.indexOf(SEAM, Math.floor(bytes.length / 2));
+  if (seam < 0) return null;
+  return {
+    head: Uint8Array.prototype.slice.call(bytes, 0, seam + 1),
+    tail: Uint8Array.prototype.slice.call(bytes, seam + 3),
+  };
+}
+
+/**
+ * Half of a big canonical body (see {@link splitAtSeam}), checked on its own thread. With `start`
+ * the body is a sync page; without, a whole `/chain`. The halves are joined again with
+ * {@link joinHalves}, which checks the one link between them.
  */
 export interface HalfCheckRequest {
   body: Uint8Array;
   rules: Rules;
   start?: ValidationStart;
   half: 'head' | 'tail';
-  /** The body is a sync page (`blocks` list), not a whole `/chain`. */
-  sync: boolean;
 }
 
 /** A half checked the canonical way (texts packed as for the trip from the worker), or not (null). */
@@ -47,22 +62,21 @@ export type HalfCheckResult =
 export function checkHalf(request: HalfCheckRequest): HalfCheckResult {
   const text = utf8.decode(request.body);
   const limits = { maxBlocks: MAX_CHAIN_BLOCKS, maxBlockBytes: MAX_BLOCK_BYTES };
+  const sync = request.start !== undefined;
   let run: CanonicalRun | null;
+  // A sync page says its length at its head, a whole chain at its tail.
   let claimedLength: string | null = null;
   if (request.half === 'head') {
-    const head = request.sync
-      ? SYNC_HEAD.exec(text)?.[0]
-      : text.startsWith(CHAIN_HEAD)
-        ? CHAIN_HEAD
-        : undefined;
-    if (head === undefined || text.charCodeAt(head.length) !== 0x5b) return null;
-    run = scanCanonicalRun(text, head.length + 1, request.rules, request.start ?? 'genesis', limits, true);
+    const head = sync ? SYNC_HEAD.exec(text) : text.startsWith(CHAIN_HEAD) ? [CHAIN_HEAD] : null;
+    if (head === null || text.charCodeAt(head[0].length) !== 0x5b) return null;
+    if (sync) claimedLength = head[2]!;
+    run = scanCanonicalRun(text, head[0].length + 1, request.rules, request.start ?? 'genesis', limits, true);
     if (run === null || !run.open) return null;
   } else {
     run = scanCanonicalRun(text, 0, request.rules, 'trust-first', limits, false);
     if (run === null) return null;
     const rest = text.slice(run.end);
-    if (request.sync) {
+    if (sync) {
       if (rest !== '}') return null;
     } else {
       const tail = /^, "length": (\d{1,20})\}$/.exec(rest);
@@ -70,18 +84,10 @@ export function checkHalf(request: HalfCheckRequest): HalfCheckResult {
       claimedLength = tail[1]!;
     }
   }
-  const end = run.open ? run.end : run.end - 1;
-  const length = run.texts.reduce((n, t) => n + t.length, 0) + 2 * (run.texts.length - 1);
-  return {
-    ok: true,
-    joined: text.slice(end - length, end),
-    lengths: Uint32Array.from(run.texts, (t) => t.length),
-    gap: 2,
-    hashes: run.hashes.join(''),
-    claimedLength,
-    first: run.first,
-    last: run.last,
-  };
+  const { texts, hashes, first, last } = run;
+  const span = spanOf(text, texts, run.open ? run.end : run.end - 1);
+  const packed = packResult({ ok: true, texts, hashes, claimedLength, span });
+  return packed.ok ? { ...packed, first, last } : null;
 }
 
 /** A half's answer cut into its texts again (on the main thread, as soon as that half is back). */
@@ -96,30 +102,17 @@ export interface UnpackedHalf {
 /** Cuts a half's packed answer into its texts and hashes. */
 export function unpackHalf(half: NonNullable<HalfCheckResult>): UnpackedHalf {
   const unpacked = unpackResult(half) as Extract<ChainCheckResult, { ok: true }>;
-  return {
-    texts: unpacked.texts,
-    hashes: unpacked.hashes,
-    claimedLength: half.claimedLength,
-    first: half.first,
-    last: half.last,
-  };
+  return { ...unpacked, first: half.first, last: half.last };
 }
 
 /** The whole body's result from its two halves, or null when they do not join (one link between them). */
-export function joinHalves(
-  rules: Rules,
-  head: UnpackedHalf,
-  tail: UnpackedHalf,
-  claimedLength: string | null,
-): ChainCheckResult | null {
-  const before = { ...head, end: 0, open: true };
-  const run = { ...tail, end: 0, open: false };
-  if (!runFollows(rules, before, run)) return null;
+export function joinHalves(rules: Rules, head: UnpackedHalf, tail: UnpackedHalf): ChainCheckResult | null {
+  if (!runFollows(rules, head, tail)) return null;
   return {
     ok: true,
     texts: head.texts.concat(tail.texts),
     hashes: head.hashes.concat(tail.hashes),
-    claimedLength: tail.claimedLength ?? claimedLength,
+    claimedLength: head.claimedLength ?? tail.claimedLength,
   };
 }
 
@@ -255,7 +248,7 @@ function checkCanonical(text: string, request: ChainCheckRequest): ChainCheckRes
     texts: scanned.texts,
     hashes: scanned.hashes,
     claimedLength,
-    span: spanOf(text, scanned),
+    span: spanOf(text, scanned.texts, scanned.end - 1),
   });
   if (request.start === undefined) {
     if (!text.startsWith(CHAIN_HEAD)) return null;
@@ -270,12 +263,12 @@ function checkCanonical(text: string, request: ChainCheckRequest): ChainCheckRes
   return scanned === null || text.slice(scanned.end) !== '}' ? null : found(scanned, head[2]!);
 }
 
-/** Where the scanned blocks sit in the body: from the first block to the end of the last one. */
+/** Where blocks checked the canonical way sit in the body: `", "` apart, the last ending at `end`. */
 function spanOf(
   text: string,
-  scanned: { texts: string[]; end: number },
+  texts: readonly string[],
+  end: number,
 ): { text: string; start: number; end: number } {
-  const end = scanned.end - 1;
-  const length = scanned.texts.reduce((n, t) => n + t.length, 0) + 2 * Math.max(0, scanned.texts.length - 1);
+  const length = texts.reduce((n, t) => n + t.length, 0) + 2 * Math.max(0, texts.length - 1);
   return { text, start: end - length, end };
 }

@@ -30,7 +30,7 @@ async function removeStale(): Promise<void> {
  * is as quick as the ones after it (cold, it took about twice as long). It shares the node's proof
  * searcher (its threads are warm for the real node too) but never resizes or closes it; nothing of
  * it stays, not a file, not a socket (it listens on loopback, on a port the system picks, for the
-two requests). Never throws: a rehearsal that fails only leaves code cold.
+ * two requests). Never throws: a rehearsal that fails only leaves code cold.
  */
 export async function rehearse(searcher: ProofSearcher): Promise<void> {
   let dir: string | null = null;

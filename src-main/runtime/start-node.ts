@@ -33,11 +33,6 @@ export interface StartOptions {
   peerTimeoutMs?: number;
   peerMaxBytes?: number;
   version?: string;
-  /**
-   * Mine a block on a scratch node first, so that the first real Mine meets compiled code (default
-   * true; tests that start many nodes turn it off).
-   */
-  rehearse?: boolean;
   /** Adds routes to each peer server built (the shells add the spectator page). */
   peerRoutes?: (app: FastifyInstance, node: BlockpartyNode) => void;
 }
@@ -97,7 +92,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   // Before the node opens (an auto-mine it resumes would meet the rehearsal's search), with the pool
   // at the size asked on the command line, so that the node does not start its threads again.
   if (options.overrides?.workers !== undefined) options.searcher.setWorkers(options.overrides.workers);
-  if (options.rehearse !== false) await rehearse(options.searcher);
+  await rehearse(options.searcher);
   let node: BlockpartyNode;
   try {
     node = await BlockpartyNode.open({

@@ -15,7 +15,7 @@ import { buildRendererOnce } from './support/build';
 import { launchChromium } from './support/browser';
 import { createDriver } from './support/dashboard-driver';
 import type { DashboardDriver } from './support/dashboard-driver';
-import { goLab } from './support/lab-driver';
+import { forgeAmount, goLab, shownVerdicts } from './support/lab-driver';
 import { startLanHost } from './support/lab-lan-host';
 import type { LanHost } from './support/lab-lan-host';
 import { watchPage } from './support/page-problems';
@@ -194,12 +194,7 @@ describe('the classroom lab on 8 namespaced laptops', { timeout: 240_000 }, () =
     const tip = await sameTip(students, true, Date.now() + 30_000);
 
     await goLab(page, 'tamper');
-    await page.fill('[data-testid=tamper-index]', String(paid));
-    await page.press('[data-testid=tamper-index]', 'Enter');
-    await page.waitForFunction(
-      () => (document.querySelector('[data-testid=tamper-value]') as HTMLInputElement | null)?.value === '5',
-    );
-    await page.fill('[data-testid=tamper-value]', '500');
+    await forgeAmount(page, paid, '5', '500');
     await page.click('[data-testid=tamper-preview]');
     const rule = `block ${paid + 1}: previous_hash does not match the hash of block ${paid}`;
     await driver.expectText('[data-testid=tamper-broken]', rule);
@@ -207,14 +202,7 @@ describe('the classroom lab on 8 namespaced laptops', { timeout: 240_000 }, () =
     const verdicts = await waitUntil(
       'a verdict from each of the 7 students',
       async (note) => {
-        const rows = await page.locator('[data-testid=tamper-verdict]').evaluateAll((els) =>
-          els.map((row) => ({
-            peer: row.getAttribute('data-peer'),
-            verdict: row.querySelector('[data-testid=verdict]')?.textContent?.trim(),
-            block: row.querySelector('[data-testid=verdict-block]')?.textContent?.trim(),
-            reason: row.querySelector('[data-testid=verdict-reason]')?.textContent?.trim(),
-          })),
-        );
+        const rows = await shownVerdicts(page);
         note(`${rows.length} verdicts`);
         return rows.length === STUDENTS ? rows : undefined;
       },

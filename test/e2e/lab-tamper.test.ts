@@ -5,7 +5,7 @@ import { buildRendererOnce } from './support/build';
 import { launchChromium } from './support/browser';
 import { createDriver } from './support/dashboard-driver';
 import type { DashboardDriver } from './support/dashboard-driver';
-import { goLab } from './support/lab-driver';
+import { forgeAmount, goLab, shownVerdicts } from './support/lab-driver';
 import { startLabNetwork } from './support/lab-nodes';
 import type { LabNetwork } from './support/lab-nodes';
 import { watchPage } from './support/page-problems';
@@ -49,13 +49,8 @@ describe('the tamper lab in Chromium against three live nodes', () => {
     const tipBefore = (await ana!.status()).lastHash;
     await goLab(page, 'tamper');
     await driver.expectText('[data-testid=tamper-untouched]', 'never touched');
-    await page.fill('[data-testid=tamper-index]', '3');
-    await page.press('[data-testid=tamper-index]', 'Enter');
     // Block 3 holds the payment: it is picked, its amount offered.
-    await page.waitForFunction(
-      () => (document.querySelector('[data-testid=tamper-value]') as HTMLInputElement | null)?.value === '5',
-    );
-    await page.fill('[data-testid=tamper-value]', '500');
+    await forgeAmount(page, 3, '5', '500');
     await page.click('[data-testid=tamper-preview]');
     await driver.expectText(
       '[data-testid=tamper-broken]',
@@ -68,14 +63,7 @@ describe('the tamper lab in Chromium against three live nodes', () => {
 
     await page.click('[data-testid=tamper-send]');
     await page.waitForSelector('[data-testid=tamper-verdict]');
-    const verdicts = await page.locator('[data-testid=tamper-verdict]').evaluateAll((rows) =>
-      rows.map((row) => ({
-        peer: row.getAttribute('data-peer'),
-        verdict: row.querySelector('[data-testid=verdict]')?.textContent?.trim(),
-        block: row.querySelector('[data-testid=verdict-block]')?.textContent?.trim(),
-        reason: row.querySelector('[data-testid=verdict-reason]')?.textContent?.trim(),
-      })),
-    );
+    const verdicts = await shownVerdicts(page);
     expect(verdicts.map((v) => v.peer).sort()).toEqual([ben!.address, chen!.address].sort());
     for (const v of verdicts) {
       expect(v.verdict).toBe('rejected');

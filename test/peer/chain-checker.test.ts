@@ -115,20 +115,19 @@ describe('createChainChecker', () => {
         .slice(k)
         .map((b) => b.text)
         .join(', ')}], "length": ${blocks.length}}`;
-    const ask = (text: string, half: 'head' | 'tail') =>
-      checkHalf({ body: Buffer.from(text), rules, half, sync: false });
+    const ask = (text: string, half: 'head' | 'tail') => checkHalf({ body: Buffer.from(text), rules, half });
     const first = ask(head, 'head');
     const own = ask(tail(chain), 'tail');
     const foreign = ask(tail(other), 'tail');
     expect(first && own && foreign).toBeTruthy();
-    const joined = joinHalves(rules, unpackHalf(first!), unpackHalf(own!), null);
+    const joined = joinHalves(rules, unpackHalf(first!), unpackHalf(own!));
     expect(joined).toEqual({
       ok: true,
       texts: chain.map((b) => b.text),
       hashes: chain.map((b) => b.hash),
       claimedLength: String(chain.length),
     });
-    expect(joinHalves(rules, unpackHalf(first!), unpackHalf(foreign!), null)).toBeNull();
+    expect(joinHalves(rules, unpackHalf(first!), unpackHalf(foreign!))).toBeNull();
   });
 
   it('finds a link broken exactly at the cut, as the whole check words it', async () => {

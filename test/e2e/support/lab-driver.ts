@@ -26,6 +26,41 @@ export async function goLab(page: Page, screen: LabScreen): Promise<void> {
 }
 
 /**
+ * On the Tamper lab: picks block `index`, waits until the first payment's amount `from` is offered,
+ * and types `to` in its place (nothing is previewed or sent yet).
+ */
+export async function forgeAmount(page: Page, index: number, from: string, to: string): Promise<void> {
+  await page.fill('[data-testid=tamper-index]', String(index));
+  await page.press('[data-testid=tamper-index]', 'Enter');
+  await page.waitForFunction(
+    (amount) =>
+      (document.querySelector('[data-testid=tamper-value]') as HTMLInputElement | null)?.value === amount,
+    from,
+  );
+  await page.fill('[data-testid=tamper-value]', to);
+}
+
+/** One peer's verdict on a tampered copy, as the Tamper lab lists it. */
+export interface ShownVerdict {
+  peer: string | null;
+  verdict: string | undefined;
+  block: string | undefined;
+  reason: string | undefined;
+}
+
+/** The verdicts the Tamper lab lists now. */
+export function shownVerdicts(page: Page): Promise<ShownVerdict[]> {
+  return page.locator('[data-testid=tamper-verdict]').evaluateAll((rows) =>
+    rows.map((row) => ({
+      peer: row.getAttribute('data-peer'),
+      verdict: row.querySelector('[data-testid=verdict]')?.textContent?.trim(),
+      block: row.querySelector('[data-testid=verdict-block]')?.textContent?.trim(),
+      reason: row.querySelector('[data-testid=verdict-reason]')?.textContent?.trim(),
+    })),
+  );
+}
+
+/**
  * A full-page screenshot of every lab screen in every language and theme, as
  * `lab-<screen>-<locale>-<theme><suffix>.png`; `prepare` readies a screen (a tamper report…).
  */
